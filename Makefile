@@ -1,0 +1,106 @@
+# Newsroom: `make run` serves the site with demo content; `make test` runs every check.
+# Everything runs from .venv, which these targets create and keep in step with
+# requirements*.txt.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV := DJANGO_DEBUG=1
+
+# The first Python 3.12+ found: versioned names on PATH, then pyenv installs.
+FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
+	  $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if command -v "$$candidate" >/dev/null 2>&1 && \
+	     "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    command -v "$$candidate"; break; \
+	  fi; \
+	done
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install dev-install run serve admin test pytest test-browser lint format \
+	check migrations-check bench clean
+
+help:
+	@echo "make run           serve the site with demo content on http://127.0.0.1:$(PORT)"
+	@echo "make test          lint, system checks, migrations check and the test suite"
+	@echo "make test-browser  browser tests in Chromium (needs /usr/bin/chromium)"
+	@echo "make admin         create an account for the admin at /admin/"
+	@echo "make serve         production-style server (gunicorn, DEBUG off)"
+	@echo "make format        fix formatting; make lint checks it"
+	@echo "make bench         benchmarks (see bench/README.md)"
+
+venv:
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo "Replacing $(VENV): it was made with a Python older than 3.12."; rm -rf $(VENV); \
+	fi
+	@if [ ! -x $(PY) ]; then \
+	  python=$$($(FIND_PYTHON)); \
+	  if [ -z "$$python" ]; then \
+	    echo "Newsroom needs Python 3.12 or newer, and none was found." >&2; \
+	    echo "Install one (e.g. 'apt install python3.13' or 'brew install python@3.13'), then run make again." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$python"; \
+	  "$$python" -m venv $(VENV) || { echo "Could not create $(VENV) (on Debian/Ubuntu: apt install python3-venv)." >&2; exit 1; }; \
+	fi
+
+$(VENV)/.installed: requirements.txt | venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: venv $(VENV)/.installed
+
+dev-install: venv $(VENV)/.installed-dev
+
+run: install
+	@$(DEV) $(PY) manage.py migrate --noinput -v 0
+	@$(DEV) $(PY) manage.py load_demo
+	@echo
+	@echo "  Newsroom is running at http://127.0.0.1:$(PORT)/"
+	@echo "  Editors work at http://127.0.0.1:$(PORT)/admin/"
+	@echo "  To make an admin account, in another terminal: make admin"
+	@echo "  (or: $(PY) manage.py createsuperuser). Stop the server with Ctrl-C."
+	@echo
+	@$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+admin: install
+	@$(DEV) $(PY) manage.py createsuperuser
+
+serve: install
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
+lint: dev-install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: dev-install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+check: dev-install
+	DJANGO_SECRET_KEY=check-only $(PY) manage.py check --fail-level WARNING
+
+migrations-check: dev-install
+	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+
+pytest: dev-install
+	$(VENV)/bin/pytest -m "not browser" $(ARGS)
+
+test: lint check migrations-check pytest
+
+test-browser: dev-install
+	$(VENV)/bin/pytest -m browser -p no:cacheprovider $(ARGS)
+
+bench: dev-install
+	$(PY) bench/run.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from newsroom.caching import public_page
+
+from . import feeds
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("latest/", public_page(feeds.ArticleFeed()), name="latest"),
+    path(
+        "latest/atom/", public_page(feeds.atom(feeds.ArticleFeed)()), name="latest-atom"
+    ),
+    path("categories/<slug:slug>/", public_page(feeds.CategoryFeed()), name="category"),
+    path(
+        "categories/<slug:slug>/atom/",
+        public_page(feeds.atom(feeds.CategoryFeed)()),
+        name="category-atom",
+    ),
+    path("tags/<slug:slug>/", public_page(feeds.TagFeed()), name="tag"),
+    path(
+        "tags/<slug:slug>/atom/",
+        public_page(feeds.atom(feeds.TagFeed)()),
+        name="tag-atom",
+    ),
+    path("authors/<slug:slug>/", public_page(feeds.AuthorFeed()), name="author"),
+    path(
+        "authors/<slug:slug>/atom/",
+        public_page(feeds.atom(feeds.AuthorFeed)()),
+        name="author-atom",
+    ),
+    path(
+        "articles/<int:pk>/comments/",
+        public_page(feeds.ArticleCommentsFeed()),
+        name="article-comments",
+    ),
+]

@@ -1,0 +1,589 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from taggit.managers import TaggableManager
+
+from .images import sanitise_image
+from .markup import markdown_to_text, render_markdown
+from .querysets import ArticleQuerySet
+
+# First path segments the site itself uses; a category cannot take them.
+RESERVED_CATEGORY_SLUGS = frozenset(
+    {
+        "admin",
+        "authors",
+        "feeds",
+        "healthz",
+        "media",
+        "news-sitemap.xml",
+        "preview",
+        "robots.txt",
+        "search",
+        "sitemap.xml",
+        "sitemaps",
+        "static",
+        "tags",
+        "comments",
+        "accounts",
+    }
+)
+
+
+def validate_category_slug(value: str) -> None:
+    if value.lower() in RESERVED_CATEGORY_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is used by another part of the site; choose another slug.",
+            params={"value": value},
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_category_slug],
+        help_text="The category's address: /slug/. Changing it moves every article in it; "
+        "old article addresses keep working through redirects.",
+    )
+    description = models.TextField(
+        blank=True, help_text="Shown under the category's name and in search results."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation bar: lower numbers come first."
+    )
+    is_in_navigation = models.BooleanField(
+        default=True,
+        help_text="Untick to keep the category's page but hide it from the menu.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        old_slug = None
+        if self.pk:
+            old_slug = (
+                Category.objects.filter(pk=self.pk)
+                .values_list("slug", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            ArticleRedirect.remember_category_move(self, old_slug)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Shown under the name, e.g. “Europe correspondent”.",
+    )
+    bio = models.TextField(
+        blank=True, help_text="A few sentences for the author's page."
+    )
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes as this author, if any.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.photo and not self.photo._committed:
+            self.photo.save(
+                self.photo.name, sanitise_image(self.photo.file), save=False
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        help_text="Part of the article's address. Once published, changing it keeps "
+        "the old address working with a permanent redirect.",
+    )
+    dek = models.TextField(
+        "standfirst",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences under the headline; also used as the summary "
+        "in lists, feeds and search engines.",
+    )
+    dateline = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Where the story was reported from, e.g. “London”.",
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    tags = TaggableManager(
+        blank=True, help_text="Comma-separated. Related articles share tags."
+    )
+
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text="Location data and other metadata are removed on upload.",
+    )
+    lead_image_width = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    lead_image_height = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the picture for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+
+    status = models.CharField(
+        max_length=12,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Only published articles whose publication time has come are shown to readers.",
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the article: it appears on its own then. "
+        "Left empty when publishing, it becomes now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    update_note = models.TextField(
+        "correction or update note",
+        blank=True,
+        help_text="Shown at the top of the article, e.g. “This article was corrected on …”.",
+    )
+
+    is_commenting_open = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text="Untick to close the discussion; existing comments stay visible.",
+    )
+    comment_prompt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Invitation shown above the comments, e.g. “Share your thoughts: …”.",
+    )
+
+    # Derived from the sections on every save; never edited by hand.
+    body_text = models.TextField(blank=True, editable=False)
+    excerpt = models.CharField(max_length=320, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "slug"],
+                name="articles_article_unique_slug_per_category",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
+        ]
+        indexes = [
+            # published() listings: front page, feeds, sitemaps, tag pages.
+            models.Index(
+                fields=["status", "-published_at"], name="articles_article_pub_idx"
+            ),
+            # Category pages and previous/next links within a category.
+            models.Index(
+                fields=["category", "status", "-published_at"],
+                name="articles_article_cat_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.lead_image and not self.lead_image._committed:
+            self.lead_image.save(
+                self.lead_image.name, sanitise_image(self.lead_image.file), save=False
+            )
+        if self.pk:
+            ArticleRedirect.remember_article_move(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "articles:detail",
+            kwargs={"category_slug": self.category.slug, "slug": self.slug},
+        )
+
+    def get_preview_url(self) -> str:
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def summary(self) -> str:
+        return self.dek or self.excerpt
+
+    @property
+    def shows_update_time(self) -> bool:
+        """Show "Updated" only for a real change after publication, not a save moments later."""
+        return bool(
+            self.published_at
+            and self.updated_at - self.published_at > timedelta(minutes=10)
+        )
+
+    def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+        if self.lead_image and not self.lead_image._committed:
+            try:
+                sanitise_image(self.lead_image.file)
+            except ValidationError as error:
+                raise ValidationError({"lead_image": error.messages}) from None
+
+    def refresh_derived_text(self) -> None:
+        """Recompute ``body_text`` and ``excerpt`` from the saved sections and FAQ."""
+        parts = []
+        for section in self.sections.order_by("position", "id"):
+            if section.heading:
+                parts.append(section.heading)
+            if section.body_html:
+                parts.append(markdown_to_text(section.body))
+        for table in self.tables.all():
+            parts.append(table.as_text())
+        for item in self.faq_items.order_by("position", "id"):
+            parts.append(f"{item.question}\n{markdown_to_text(item.answer)}")
+        self.body_text = "\n\n".join(p for p in parts if p)
+        lead = self.sections.order_by("position", "id").exclude(body="").first()
+        lead_text = markdown_to_text(lead.body) if lead else ""
+        self.excerpt = Truncator(" ".join(lead_text.split())).chars(300)
+        Article.objects.filter(pk=self.pk).update(
+            body_text=self.body_text, excerpt=self.excerpt
+        )
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                name="articles_byline_unique_author_per_article",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article_id}"
+
+
+# Ids the article page itself uses; a section anchor must not shadow them.
+RESERVED_ANCHORS = frozenset(
+    {
+        "main",
+        "content",
+        "contents",
+        "toc",
+        "faq",
+        "comments",
+        "related",
+        "top",
+        "navigation",
+    }
+)
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        CALLOUT = "callout", "Callout box (e.g. “Did you know?”)"
+        FAQ = "faq", "FAQ (shows the article's questions and answers here)"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Sections are shown in this order, lowest first."
+    )
+    heading = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Text sections with a heading appear in the table of contents. "
+        "Leave empty to continue the previous section.",
+    )
+    anchor = models.SlugField(
+        max_length=120,
+        blank=True,
+        allow_unicode=True,
+        help_text="The #link to this section. Made from the heading when empty and then "
+        "kept, so links people shared keep working if the heading is reworded.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
+    body = models.TextField(
+        blank=True,
+        help_text="Paragraphs separated by a blank line. *Emphasis*, **strong**, "
+        "[link text](https://…), “- ” lists, “1. ” lists and “> ” quotations.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                condition=~Q(anchor=""),
+                name="articles_section_unique_anchor_per_article",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or f"Section {self.position}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        if not self.anchor and self.heading:
+            self.anchor = self._free_anchor(
+                slugify(self.heading, allow_unicode=True)[:100]
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def in_table_of_contents(self) -> bool:
+        return bool(self.heading) and self.kind != self.Kind.CALLOUT
+
+    def _free_anchor(self, base: str) -> str:
+        base = base or f"section-{self.position}"
+        if base in RESERVED_ANCHORS:
+            base = f"{base}-section"
+        taken = set(
+            Section.objects.filter(article_id=self.article_id)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+
+MAX_TABLE_ROWS = 500
+MAX_TABLE_COLUMNS = 20
+MAX_CELL_CHARS = 1000
+
+
+class ArticleTable(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tables"
+    )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tables",
+        help_text="The table appears after this section's text. Without one it goes "
+        "at the end of the article.",
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among tables placed in the same section."
+    )
+    caption = models.CharField(max_length=300, help_text="Says what the table shows.")
+    source_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the figures come from, shown under the table.",
+    )
+    rows = models.JSONField(default=list, blank=True)
+    has_header_row = models.BooleanField(
+        default=True, help_text="The first row holds column headings."
+    )
+    has_header_column = models.BooleanField(
+        default=False,
+        help_text="The first column names each row (e.g. a list of people).",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.caption
+
+    def clean(self) -> None:
+        errors = table_rows_errors(self.rows)
+        if errors:
+            raise ValidationError({"rows": errors})
+        if (
+            self.section_id
+            and self.article_id
+            and self.section.article_id != self.article_id
+        ):
+            raise ValidationError({"section": "Choose a section of this article."})
+
+    @property
+    def header(self) -> list[str]:
+        return self.rows[0] if self.has_header_row and self.rows else []
+
+    @property
+    def body_rows(self) -> list[list[str]]:
+        return self.rows[1:] if self.has_header_row else self.rows
+
+    def as_text(self) -> str:
+        lines = [self.caption, *("\t".join(row) for row in self.rows), self.source_note]
+        return "\n".join(line for line in lines if line)
+
+
+def table_rows_errors(rows) -> list[str]:
+    """Return what is wrong with a table's rows (empty when they are fine)."""
+    if not isinstance(rows, list) or not rows:
+        return ["A table needs at least one row."]
+    if len(rows) > MAX_TABLE_ROWS:
+        return [f"A table may have at most {MAX_TABLE_ROWS} rows."]
+    if not all(
+        isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows
+    ):
+        return ["Every row must be a list of text cells."]
+    widths = {len(r) for r in rows}
+    if 0 in widths:
+        return ["Rows may not be empty."]
+    if max(widths) > MAX_TABLE_COLUMNS:
+        return [f"A table may have at most {MAX_TABLE_COLUMNS} columns."]
+    if len(widths) > 1:
+        return ["Every row must have the same number of cells."]
+    if any(len(c) > MAX_CELL_CHARS for r in rows for c in r):
+        return [f"A cell may hold at most {MAX_CELL_CHARS} characters."]
+    return []
+
+
+class FaqItem(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="faq_items"
+    )
+    position = models.PositiveIntegerField(default=0)
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Same formatting as section text.")
+    answer_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "FAQ item"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def save(self, *args, **kwargs) -> None:
+        self.answer_html = render_markdown(self.answer)
+        super().save(*args, **kwargs)
+
+
+class ArticleRedirect(models.Model):
+    """An address an article used to have; it answers with a 301 to the current one."""
+
+    old_category_slug = models.SlugField(max_length=80)
+    old_slug = models.SlugField(max_length=200)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_category_slug", "old_slug"],
+                name="articles_redirect_unique_old_path",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"/{self.old_category_slug}/{self.old_slug}/ → {self.article_id}"
+
+    @classmethod
+    def remember(cls, article_id: int, category_slug: str, slug: str) -> None:
+        cls.objects.update_or_create(
+            old_category_slug=category_slug,
+            old_slug=slug,
+            defaults={"article_id": article_id},
+        )
+
+    @classmethod
+    def remember_article_move(cls, article: Article) -> None:
+        """Record the article's current address if this save is about to change it."""
+        old = (
+            Article.objects.filter(pk=article.pk)
+            .values("slug", "category_id", "category__slug", "published_at")
+            .first()
+        )
+        if old is None or old["published_at"] is None:
+            return
+        if old["slug"] != article.slug or old["category_id"] != article.category_id:
+            cls.remember(article.pk, old["category__slug"], old["slug"])
+
+    @classmethod
+    def remember_category_move(cls, category: Category, old_slug: str) -> None:
+        moved = category.articles.exclude(published_at=None).values_list("pk", "slug")
+        for article_id, slug in moved:
+            cls.remember(article_id, old_slug, slug)

@@ -1,0 +1,150 @@
+"""Querysets for articles. Each method names the page it serves and owns its joins."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+
+def _fetch_mode():
+    # Tests run with NEWSROOM_STRICT_FETCH so that any lazy load a page did not
+    # plan for raises instead of quietly adding a query per row.
+    return models.FETCH_RAISE if settings.NEWSROOM_STRICT_FETCH else models.FETCH_PEERS
+
+
+LISTING_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "dek",
+    "excerpt",
+    "dateline",
+    "status",
+    "published_at",
+    "updated_at",
+    "lead_image",
+    "lead_image_width",
+    "lead_image_height",
+    "lead_image_alt",
+    "category__id",
+    "category__name",
+    "category__slug",
+)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles readers may see: published, and their publication time reached.
+
+        The only definition of "public" in the project.
+        """
+        return self.filter(status="published", published_at__lte=timezone.now())
+
+    def scheduled(self) -> ArticleQuerySet:
+        """Published articles whose publication time is still in the future."""
+        return self.filter(status="published", published_at__gt=timezone.now())
+
+    def for_listing(self) -> ArticleQuerySet:
+        """Public articles for cards on list pages: category joined, bylines prefetched."""
+        from .models import Byline
+
+        return (
+            self.published()
+            .select_related("category")
+            .only(*LISTING_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author").only(
+                        "article_id", "position", "author__name", "author__slug"
+                    ),
+                )
+            )
+            .order_by("-published_at", "-id")
+            .fetch_mode(_fetch_mode())
+        )
+
+    def for_cards(self) -> ArticleQuerySet:
+        """Public articles for compact link lists (related, previous/next): no bylines."""
+        return (
+            self.published()
+            .select_related("category")
+            .only(*LISTING_FIELDS)
+            .order_by("-published_at", "-id")
+            .fetch_mode(_fetch_mode())
+        )
+
+    def for_detail(self) -> ArticleQuerySet:
+        """Everything the article page shows, in a fixed number of queries.
+
+        Not filtered by publication: the public view adds ``published()``,
+        the staff preview does not.
+        """
+        from .models import ArticleTable, Byline, FaqItem, Section
+
+        return (
+            self.select_related("category")
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author"),
+                ),
+                "tags",
+                Prefetch(
+                    "sections", queryset=Section.objects.order_by("position", "id")
+                ),
+                Prefetch(
+                    "tables", queryset=ArticleTable.objects.order_by("position", "id")
+                ),
+                Prefetch(
+                    "faq_items", queryset=FaqItem.objects.order_by("position", "id")
+                ),
+            )
+            .fetch_mode(_fetch_mode())
+        )
+
+    def latest_per_category(self, per_category: int) -> ArticleQuerySet:
+        """The newest ``per_category`` public articles of every category, in one query."""
+        return self.annotate(
+            rank_in_category=Window(
+                RowNumber(),
+                partition_by=F("category_id"),
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        ).filter(rank_in_category__lte=per_category)
+
+    def related_to(self, article, limit: int = 4) -> ArticleQuerySet:
+        """Public articles sharing tags with ``article``, then its category's newest."""
+        tag_ids = [tag.id for tag in article.tags.all()]
+        shared = Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
+        return (
+            self.for_cards()
+            .filter(Q(tags__id__in=tag_ids) | Q(category_id=article.category_id))
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at", "-id")[:limit]
+        )
+
+    def neighbours_of(self, article) -> ArticleQuerySet:
+        """The previous and next public articles in ``article``'s category (one query)."""
+        same_category = self.model.objects.published().filter(
+            category_id=article.category_id
+        )
+        previous = same_category.filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, id__lt=article.id)
+        ).order_by("-published_at", "-id")
+        following = same_category.filter(
+            Q(published_at__gt=article.published_at)
+            | Q(published_at=article.published_at, id__gt=article.id)
+        ).order_by("published_at", "id")
+        return self.for_cards().filter(
+            Q(pk=Subquery(previous.values("pk")[:1]))
+            | Q(pk=Subquery(following.values("pk")[:1]))
+        )
+
+    def tagged(self, tag) -> ArticleQuerySet:
+        return self.filter(tags=tag)

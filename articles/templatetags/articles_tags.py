@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Category
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside it.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data: dict | None) -> SafeString:
+    """Render ``data`` as a JSON-LD script element, safe against markup in any value."""
+    if not data:
+        return mark_safe("")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(
+        '<script type="application/ld+json">'
+        + payload.translate(_SCRIPT_ESCAPES)
+        + "</script>"
+    )
+
+
+@register.simple_tag
+def time_tag(moment: datetime | None, style: str = "long") -> SafeString:
+    """A <time> element: machine-readable UTC offset, human-readable local time."""
+    if moment is None:
+        return mark_safe("")
+    local = timezone.localtime(moment, ZoneInfo(settings.NEWSROOM_DISPLAY_TIME_ZONE))
+    pattern = "j F Y" if style == "date" else "j F Y, H:i T"
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="minutes"),
+        format_date(local, pattern),
+    )
+
+
+@register.inclusion_tag("includes/_category_nav.html")
+def category_nav(current_category_id: int | None = None) -> dict:
+    """The site's main navigation: categories marked for the menu, in their set order."""
+    categories = Category.objects.filter(is_in_navigation=True).only("name", "slug")
+    return {"categories": categories, "current_category_id": current_category_id}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """The current address with ``page`` set to ``number`` (other parameters kept)."""
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = number
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import search, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("preview/articles/<int:pk>/", views.article_preview, name="preview"),
+    path("<slug:slug>/", views.category_detail, name="category"),
+    path("<slug:category_slug>/<slug:slug>/", views.article_detail, name="detail"),
+]

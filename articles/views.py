@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from taggit.models import Tag
+
+from newsroom.caching import public_page
+
+from . import structured_data
+from .models import Article, ArticleRedirect, Author, Category
+from .reading import ArticleLayout
+
+PER_PAGE = 20
+# Deeper pages are refused rather than making the database skip millions of rows.
+MAX_PAGE = 500
+FRONT_PAGE_TOP_STORIES = 7
+FRONT_PAGE_PER_CATEGORY = 4
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE
+) -> Page:
+    """Return the requested page of ``queryset``; any malformed or missing page is a 404."""
+    raw = request.GET.get("page", "1")
+    if (
+        not raw.isascii()
+        or not raw.isdigit()
+        or len(raw) > 4
+        or not 1 <= int(raw) <= MAX_PAGE
+    ):
+        raise Http404("No such page.")
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    number = int(raw)
+    if number > paginator.num_pages:
+        raise Http404("No such page.")
+    return paginator.page(number)
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    top = list(Article.objects.for_listing()[:FRONT_PAGE_TOP_STORIES])
+    shown = [article.pk for article in top]
+    by_category: dict[int, list[Article]] = {}
+    for article in (
+        Article.objects.for_listing()
+        .filter(category__is_in_navigation=True)
+        .exclude(pk__in=shown)
+        .latest_per_category(FRONT_PAGE_PER_CATEGORY)
+        .order_by("category__position", "category__name", "-published_at", "-id")
+    ):
+        by_category.setdefault(article.category_id, []).append(article)
+    blocks = [(articles[0].category, articles) for articles in by_category.values()]
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": top[0] if top else None,
+            "top_stories": top[1:],
+            "category_blocks": blocks,
+            "website_ld": structured_data.website(request),
+        },
+    )
+
+
+@public_page
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    page = paginate(request, Article.objects.for_listing().filter(category=category))
+    return render(
+        request,
+        "articles/category_detail.html",
+        {
+            "category": category,
+            "page": page,
+            "current_category_id": category.pk,
+            "breadcrumbs_ld": structured_data.breadcrumbs(request, [category]),
+        },
+    )
+
+
+@public_page
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, Article.objects.for_listing().tagged(tag))
+    if not page.object_list:
+        # A tag used only by drafts must not reveal itself.
+        raise Http404("No articles with this tag.")
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+@public_page
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(
+        request, Article.objects.for_listing().filter(bylines__author=author)
+    )
+    return render(
+        request, "articles/author_detail.html", {"author": author, "page": page}
+    )
+
+
+@public_page
+def article_detail(request: HttpRequest, category_slug: str, slug: str) -> HttpResponse:
+    article = (
+        Article.objects.published()
+        .for_detail()
+        .filter(category__slug=category_slug, slug=slug)
+        .first()
+    )
+    if article is None:
+        moved = (
+            ArticleRedirect.objects.filter(
+                old_category_slug=category_slug, old_slug=slug
+            )
+            .select_related("article__category")
+            .first()
+        )
+        if moved is not None and moved.article.is_public:
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+        raise Http404("No such article.")
+    return _render_article(request, article, is_preview=False)
+
+
+@staff_member_required
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any article as readers would see it, for staff; never cached or indexed."""
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    response = _render_article(request, article, is_preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+def _render_article(
+    request: HttpRequest, article: Article, *, is_preview: bool
+) -> HttpResponse:
+    layout = ArticleLayout(article)
+    related = list(Article.objects.related_to(article)) if article.is_public else []
+    neighbours = (
+        list(Article.objects.neighbours_of(article)) if article.is_public else []
+    )
+    previous_article = next(
+        (
+            a
+            for a in neighbours
+            if (a.published_at, a.pk) < (article.published_at, article.pk)
+        ),
+        None,
+    )
+    next_article = next(
+        (
+            a
+            for a in neighbours
+            if (a.published_at, a.pk) > (article.published_at, article.pk)
+        ),
+        None,
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "layout": layout,
+            "related": related,
+            "previous_article": previous_article,
+            "next_article": next_article,
+            "is_preview": is_preview,
+            "current_category_id": article.category_id,
+            "article_ld": structured_data.news_article(request, article),
+            "faq_ld": structured_data.faq_page(layout.faq_items),
+            "breadcrumbs_ld": structured_data.breadcrumbs(
+                request, [article.category, article]
+            ),
+        },
+    )

@@ -1,0 +1,150 @@
+"""Whole-page caching for anonymous readers, with exact invalidation.
+
+Every rendered public page is stored under the current *content generation*.
+Any change to published content (an article, its sections, a category, a tag,
+an approved comment) bumps the generation once the transaction commits, so the
+next request renders afresh and the old copies are never read again; they
+simply expire. A scheduled article needs no save to appear: the generation
+remembers when the next scheduled article goes live and moves on by itself at
+that moment.
+
+The generation lives in the shared cache (Redis in production), so every app
+server sees a change at once. ``cache.incr`` is atomic there, and ``cache.add``
+creates a missing generation without racing another server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "content:generation"
+# Headers that describe the page itself and so are kept with the cached copy.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+
+
+def content_changed() -> None:
+    """Invalidate every cached page once the current transaction commits."""
+    transaction.on_commit(bump_generation)
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (first start, or evicted): a random start cannot collide
+        # with pages stored under an earlier generation.
+        cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _next_scheduled_time(generation: int) -> datetime | None:
+    """When the next scheduled article goes live, as known at this generation."""
+    from articles.models import Article
+
+    key = f"content:next-scheduled:{generation}"
+    cached = cache.get(key)
+    if cached is None:
+        upcoming = (
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        cached = {"at": upcoming}
+        cache.set(key, cached, settings.NEWSROOM_PAGE_CACHE_SECONDS * 10)
+    return cached["at"]
+
+
+def current_generation() -> tuple[int, int]:
+    """Return the content generation and how many seconds pages may live under it."""
+    generation = _generation()
+    ttl = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    upcoming = _next_scheduled_time(generation)
+    if upcoming is not None:
+        remaining = (upcoming - timezone.now()).total_seconds()
+        if remaining <= 0:
+            bump_generation()
+            generation = _generation()
+            upcoming = _next_scheduled_time(generation)
+            remaining = (upcoming - timezone.now()).total_seconds() if upcoming else ttl
+        ttl = max(1, min(ttl, int(remaining)))
+    return generation, ttl
+
+
+def _page_key(request: HttpRequest, generation: int) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"page:{generation}:{hashlib.sha256(address).hexdigest()[:32]}"
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a page the same to every reader from the cache, and let browsers keep it briefly.
+
+    Only for pages that do not depend on who is asking: no session, no CSRF
+    token, no per-user content.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        generation, ttl = current_generation()
+        key = _page_key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            response = HttpResponse(stored["content"], status=stored["status"])
+            for name, value in stored["headers"].items():
+                response[name] = value
+            response["X-Cache"] = "hit"
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # TemplateResponse (e.g. sitemaps)
+            if _is_storable(request, response):
+                headers = {
+                    h: response[h] for h in _KEPT_HEADERS if response.has_header(h)
+                }
+                cache.set(
+                    key,
+                    {"content": response.content, "status": 200, "headers": headers},
+                    ttl,
+                )
+                response["X-Cache"] = "miss"
+            else:
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(ttl, settings.NEWSROOM_BROWSER_CACHE_SECONDS),
+        )
+        return response
+
+    return wrapper
+
+
+def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that used a CSRF token belongs to one visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )

@@ -1,0 +1,10 @@
+"""Loaded before Django starts (see pyproject.toml): the environment every test run needs."""
+
+import os
+
+# Settings require a secret key when DEBUG is off, as it is in tests.
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+# Any lazy related-object load a page did not plan for raises in tests.
+os.environ.setdefault("NEWSROOM_STRICT_FETCH", "1")
+# Test runs share one Redis with other runs; keep their keys apart.
+os.environ.setdefault("NEWSROOM_CACHE_PREFIX", f"newsroom-test-{os.getpid()}")
