@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .models import (
     Category,
     FaqItem,
     Section,
+    table_rows_errors,
 )
 from .tabular import parse_table_text, rows_to_text
 
@@ -80,7 +82,19 @@ class TableForm(forms.ModelForm):
             self.fields["data"].initial = rows_to_text(self.instance.rows)
 
     def clean_data(self) -> list[list[str]]:
-        return parse_table_text(self.cleaned_data["data"])
+        rows = parse_table_text(self.cleaned_data["data"])
+        errors = table_rows_errors(rows)
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows
+
+    def add_error(self, field, error) -> None:
+        # The model reports problems with ``rows``, which this form edits as ``data``.
+        if isinstance(error, ValidationError) and "rows" in getattr(
+            error, "error_dict", {}
+        ):
+            error.error_dict.setdefault("data", []).extend(error.error_dict.pop("rows"))
+        super().add_error(field, error)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -126,6 +126,13 @@ class Author(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if self.photo and not self.photo._committed:
+            try:
+                sanitise_image(self.photo.file)
+            except ValidationError as error:
+                raise ValidationError({"photo": error.messages}) from None
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

@@ -16,6 +16,7 @@ creates a missing generation without racing another server.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -27,6 +28,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a shared cache raises when it cannot be reached. Pages then render
+# straight from the database: slower, never broken.
+CACHE_ERRORS = (OSError, RedisError)
 
 GENERATION_KEY = "content:generation"
 # Headers that describe the page itself and so are kept with the cached copy.
@@ -35,7 +43,15 @@ _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
 def content_changed() -> None:
     """Invalidate every cached page once the current transaction commits."""
-    transaction.on_commit(bump_generation)
+    transaction.on_commit(_bump_after_commit)
+
+
+def _bump_after_commit() -> None:
+    try:
+        bump_generation()
+    except CACHE_ERRORS:
+        # The change is saved; pages cached before the outage expire on their TTL.
+        logger.exception("Could not invalidate cached pages")
 
 
 def bump_generation() -> None:
@@ -105,9 +121,15 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        generation, ttl = current_generation()
-        key = _page_key(request, generation)
-        stored = cache.get(key)
+        try:
+            generation, ttl = current_generation()
+            key = _page_key(request, generation)
+            stored = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable; serving %s uncached", request.path)
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         if stored is not None:
             response = HttpResponse(stored["content"], status=stored["status"])
             for name, value in stored["headers"].items():

@@ -6,6 +6,7 @@ and a safe one in production (DEBUG off, a secret key required).
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -216,6 +217,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = env_int("NEWSROOM_STATIC_MAX_AGE", 60 * 60 * 24 * 365)
+if DEBUG:
+    # In development static files come straight from static/; nothing is collected.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
 
 # Uploads: refuse oversized request bodies early (413 from the guard middleware).
 NEWSROOM_MAX_REQUEST_BYTES = env_int("NEWSROOM_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
@@ -223,26 +227,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 15 * 1024 * 1024)
 
-# E-mail: the console in development; SMTP when NEWSROOM_EMAIL_HOST is set.
+# E-mail: the console in development; in production SMTP, on NEWSROOM_EMAIL_HOST
+# or else the machine's own mail server (localhost:25).
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSROOM_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email_host = os.environ.get("NEWSROOM_EMAIL_HOST", "").strip()
-if _email_host:
+if DEBUG and not _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _email_host,
-                "port": env_int("NEWSROOM_EMAIL_PORT", 587),
+                "host": _email_host or "localhost",
+                "port": env_int("NEWSROOM_EMAIL_PORT", 587 if _email_host else 25),
                 "username": os.environ.get("NEWSROOM_EMAIL_USER", ""),
                 "password": os.environ.get("NEWSROOM_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("NEWSROOM_EMAIL_USE_TLS", True),
+                "use_tls": env_bool("NEWSROOM_EMAIL_USE_TLS", bool(_email_host)),
                 "timeout": 10,
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Security. Headers that are right everywhere are always on; the HTTPS-only
 # ones switch on with NEWSROOM_HTTPS=1 so a laptop on plain HTTP still works.

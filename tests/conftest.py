@@ -14,10 +14,10 @@ def _fast_and_isolated(settings):
     # The hashed manifest needs collectstatic; tests/newsroom/test_static.py covers it.
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
-    cache.clear()
-    yield
     cache.clear()
 
 

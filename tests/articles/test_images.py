@@ -1,0 +1,111 @@
+import struct
+import zlib
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.images import sanitise_image
+from articles.models import Article
+from tests.factories import make_article
+from tests.pages import json_ld_blocks
+
+GPS_TAG = 0x8825
+
+
+def _jpeg_with_location(size=(64, 48)) -> bytes:
+    image = Image.new("RGB", size, "#3a6ea5")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[GPS_TAG] = {1: "N", 2: (51.0, 30.0, 0.0)}
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_uploaded_photos_lose_their_metadata():
+    upload = SimpleUploadedFile("holiday.jpg", _jpeg_with_location(), "image/jpeg")
+    with Image.open(BytesIO(upload.read())) as original:
+        assert original.getexif()
+    cleaned = sanitise_image(upload)
+    with Image.open(cleaned) as image:
+        assert not image.getexif()
+        assert image.size == (64, 48)
+    assert cleaned.name == "holiday.jpg"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.jpg", b"this is text, not a picture", "not an image we can read"),
+        ("empty.png", b"", "not an image we can read"),
+    ],
+)
+def test_files_that_are_not_images_are_refused(name, content, message):
+    with pytest.raises(ValidationError, match=message):
+        sanitise_image(SimpleUploadedFile(name, content))
+
+
+def test_oversized_uploads_are_refused(settings):
+    settings.NEWSROOM_MAX_IMAGE_BYTES = 1000
+    upload = SimpleUploadedFile("big.jpg", _jpeg_with_location((400, 400)))
+    with pytest.raises(ValidationError, match="at most"):
+        sanitise_image(upload)
+
+
+def test_decompression_bombs_are_refused():
+    # A tiny PNG that claims 100,000 × 100,000 pixels.
+    image = Image.new("1", (10_000, 10_000))
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    with pytest.raises(ValidationError):
+        sanitise_image(
+            SimpleUploadedFile("bomb.png", _inflate_png_header(buffer.getvalue()))
+        )
+
+
+def _inflate_png_header(png: bytes) -> bytes:
+    # Rewrite the IHDR dimensions; Pillow reads them before decoding anything.
+    ihdr = bytearray(png[8:33])
+    ihdr[8:16] = struct.pack(">II", 100_000, 100_000)
+    crc = struct.pack(">I", zlib.crc32(bytes(ihdr[4:21])) & 0xFFFFFFFF)
+    return png[:8] + bytes(ihdr[:21]) + crc + png[33:]
+
+
+@pytest.mark.django_db
+def test_lead_image_is_published_with_size_alt_and_structured_data(anon, media):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile("harbour.jpg", _jpeg_with_location())
+    article.lead_image_alt = "Fishing boats in the harbour at dawn"
+    article.lead_image_caption = "The harbour on Monday."
+    article.full_clean()
+    article.save()
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.lead_image_width, stored.lead_image_height) == (64, 48)
+    with Image.open(media / stored.lead_image.name) as image:
+        assert not image.getexif()
+
+    html = anon.get(article.get_absolute_url()).content.decode()
+    assert 'alt="Fishing boats in the harbour at dawn"' in html
+    assert 'width="64" height="48"' in html
+    image_ld = json_ld_blocks(html)["NewsArticle"]["image"][0]
+    assert image_ld["url"].endswith(stored.lead_image.url)
+    assert image_ld["width"] == 64
+
+
+@pytest.mark.django_db
+def test_lead_image_needs_alt_text(media):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile("harbour.jpg", _jpeg_with_location())
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "lead_image_alt" in error.value.message_dict

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_category, make_section
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_second_visit_is_served_from_cache_without_queries(
+    anon, django_assert_num_queries
+):
+    article = make_article()
+    first = anon.get(article.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = anon.get(article.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_public_pages_may_be_kept_briefly_by_browsers(anon, settings):
+    settings.NEWSROOM_BROWSER_CACHE_SECONDS = 45
+    make_article()
+    response = anon.get("/")
+    assert "public" in response["Cache-Control"]
+    assert "max-age=45" in response["Cache-Control"]
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_publishing_shows_up_at_once(anon):
+    category = make_category()
+    make_article(category=category)
+    draft = make_article(
+        category=category, status="draft", title="Breaking: river rises"
+    )
+    assert "river rises" not in anon.get("/").content.decode()
+
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+
+    assert "river rises" in anon.get("/").content.decode()
+    assert "river rises" in anon.get(category.get_absolute_url()).content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(anon):
+    article = make_article()
+    assert anon.get(article.get_absolute_url()).status_code == 200
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert anon.get(article.get_absolute_url()).status_code == 404
+
+
+def test_editing_a_section_updates_the_cached_article(anon):
+    article = make_article(sections=0)
+    section = make_section(article, body="Original wording.")
+    assert "Original wording." in anon.get(article.get_absolute_url()).content.decode()
+    section.body = "Corrected wording."
+    section.save()
+    assert "Corrected wording." in anon.get(article.get_absolute_url()).content.decode()
+
+
+def test_scheduled_article_appears_on_time_without_any_save(anon):
+    now = timezone.now()
+    make_article(published_at=now - timedelta(hours=1))
+    make_article(
+        published_at=now + timedelta(minutes=30), title="Embargo lifts at noon"
+    )
+    with time_machine.travel(now, tick=False):
+        assert "Embargo lifts" not in anon.get("/").content.decode()
+    with time_machine.travel(now + timedelta(minutes=31), tick=False):
+        assert "Embargo lifts" in anon.get("/").content.decode()
+
+
+def test_cache_lifetime_never_outlasts_the_next_publication(anon, settings):
+    settings.NEWSROOM_BROWSER_CACHE_SECONDS = 600
+    now = timezone.now()
+    make_article(published_at=now + timedelta(seconds=90))
+    with time_machine.travel(now, tick=False):
+        response = anon.get("/")
+    assert "max-age=90" in response["Cache-Control"]
+
+
+def test_pages_for_other_hosts_or_queries_are_cached_apart(anon):
+    make_article()
+    assert anon.get("/")["X-Cache"] == "miss"
+    assert anon.get("/", HTTP_HOST="localhost")["X-Cache"] == "miss"
+    assert anon.get("/?utm=1")["X-Cache"] == "miss"
+    assert anon.get("/")["X-Cache"] == "hit"
