@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from .images import sanitise_image
 from .markup import markdown_to_text, render_markdown
@@ -163,7 +164,9 @@ class Article(models.Model):
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(
-        blank=True, help_text="Comma-separated. Related articles share tags."
+        through="TaggedArticle",
+        blank=True,
+        help_text="Comma-separated. Related articles share tags.",
     )
 
     lead_image = models.ImageField(
@@ -326,6 +329,25 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(
             body_text=self.body_text, excerpt=self.excerpt
         )
+
+
+class TaggedArticle(TaggedItemBase):
+    """An article's tag, joined by a real foreign key so tag pages use an index."""
+
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = "article tag"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggedarticle_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.content_object_id}"
 
 
 class Byline(models.Model):

@@ -17,6 +17,7 @@ from newsroom.caching import public_page
 
 from . import structured_data
 from .models import Article, ArticleRedirect, Author, Category
+from .navigation import menu_categories
 from .reading import ArticleLayout
 
 PER_PAGE = 20
@@ -48,17 +49,17 @@ def paginate(
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     top = list(Article.objects.for_listing()[:FRONT_PAGE_TOP_STORIES])
-    shown = [article.pk for article in top]
-    by_category: dict[int, list[Article]] = {}
-    for article in (
-        Article.objects.for_listing()
-        .filter(category__is_in_navigation=True)
-        .exclude(pk__in=shown)
-        .latest_per_category(FRONT_PAGE_PER_CATEGORY)
-        .order_by("category__position", "category__name", "-published_at", "-id")
+    menu = menu_categories()
+    by_category: dict[int, list[Article]] = {c["pk"]: [] for c in menu}
+    for article in Article.objects.for_listing().latest_in_categories(
+        list(by_category), FRONT_PAGE_PER_CATEGORY, exclude_ids=[a.pk for a in top]
     ):
-        by_category.setdefault(article.category_id, []).append(article)
-    blocks = [(articles[0].category, articles) for articles in by_category.values()]
+        by_category[article.category_id].append(article)
+    blocks = [
+        (articles[0].category, articles)
+        for articles in by_category.values()
+        if articles
+    ]
     return render(
         request,
         "articles/home.html",

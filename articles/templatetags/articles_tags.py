@@ -6,14 +6,12 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Category
-from newsroom.caching import CACHE_ERRORS, current_generation
+from articles.navigation import menu_categories
 
 register = template.Library()
 
@@ -50,23 +48,8 @@ def time_tag(moment: datetime | None, style: str = "long") -> SafeString:
 
 @register.inclusion_tag("includes/_category_nav.html")
 def category_nav(current_category_id: int | None = None) -> dict:
-    """The site's main navigation: categories marked for the menu, in their set order.
-
-    Cached per content generation, so a renamed or reordered category shows at once.
-    """
-
-    def load() -> list[dict]:
-        menu = Category.objects.filter(is_in_navigation=True)
-        return list(menu.values("pk", "name", "slug"))
-
-    try:
-        generation, _ = current_generation()
-        categories = cache.get_or_set(
-            f"nav-categories:{generation}", load, settings.NEWSROOM_PAGE_CACHE_SECONDS
-        )
-    except CACHE_ERRORS:
-        categories = load()
-    return {"categories": categories, "current_category_id": current_category_id}
+    """The site's main navigation: categories marked for the menu, in their set order."""
+    return {"categories": menu_categories(), "current_category_id": current_category_id}
 
 
 @register.simple_tag(takes_context=True)
