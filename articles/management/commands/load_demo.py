@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.importer import (
+    AlreadyImported,
+    ArticleParseError,
+    parse_article_file,
+    save_parsed_article,
+)
+from articles.models import Author, Category
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
+
+# (name, slug, description), in navigation order.
+CATEGORIES = [
+    ("World", "world", "International news, diplomacy and conflict."),
+    ("Europe", "europe", "Cities, regions and governments across Europe."),
+    (
+        "Politics",
+        "politics",
+        "Parliaments, elections and the decisions that shape public life.",
+    ),
+    ("Business", "business", "Markets, companies and the economy."),
+    ("Science", "science", "Research, discovery and the environment."),
+    ("Culture", "culture", "Arts, festivals, books and ideas."),
+]
+
+# (name, slug, role, bio); the bylines are fictional.
+AUTHORS = [
+    (
+        "Helen Marsh",
+        "helen-marsh",
+        "Diplomatic editor",
+        "Helen Marsh covers diplomacy and security. She has reported from summits "
+        "and negotiating rooms across Europe for fifteen years.",
+    ),
+    (
+        "Tomás Ferreira",
+        "tomas-ferreira",
+        "Europe correspondent",
+        "Tomás Ferreira writes about cities, transport and regional politics "
+        "from the newsroom's European desk.",
+    ),
+    (
+        "Priya Raman",
+        "priya-raman",
+        "Science and environment reporter",
+        "Priya Raman reports on ocean science, climate and public health.",
+    ),
+    (
+        "Daniel Okafor",
+        "daniel-okafor",
+        "Business editor",
+        "Daniel Okafor follows markets, farming and the energy industry.",
+    ),
+    (
+        "Ingrid Solberg",
+        "ingrid-solberg",
+        "Culture writer",
+        "Ingrid Solberg reviews festivals, music and the visual arts.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    file: str
+    category: str  # slug
+    authors: tuple[str, ...]  # slugs
+    tags: tuple[str, ...]
+    hours_ago: int
+    dek: str
+
+
+ARTICLES = [
+    DemoArticle(
+        "peace-talks.txt",
+        "world",
+        ("helen-marsh",),
+        ("Ukraine", "Russia", "Diplomacy", "Security", "Europe"),
+        2,
+        "Moscow rules out any Western military presence as European leaders meet "
+        "in Paris ahead of a call with Washington.",
+    ),
+    DemoArticle(
+        "tram-extension.md",
+        "europe",
+        ("tomas-ferreira",),
+        ("Transport", "Cities", "Europe"),
+        5,
+        "A three-kilometre extension will link the station with the harbour "
+        "district for the first time.",
+    ),
+    DemoArticle(
+        "grain-harvest.txt",
+        "business",
+        ("daniel-okafor",),
+        ("Economy", "Farming", "Food prices"),
+        9,
+        "A mild spring lifts yield forecasts, but shoppers may wait months for "
+        "cheaper bread.",
+    ),
+    DemoArticle(
+        "seamount-survey.md",
+        "science",
+        ("priya-raman",),
+        ("Oceans", "Climate", "Research"),
+        14,
+        "Nine underwater mountains appear on the map after a 19-day survey.",
+    ),
+    DemoArticle(
+        "permit-reform.txt",
+        "politics",
+        ("tomas-ferreira", "helen-marsh"),
+        ("Housing", "Cities", "Economy"),
+        20,
+        "Most small projects will get an answer within eight weeks under the new rules.",
+    ),
+    DemoArticle(
+        "sodium-battery.md",
+        "business",
+        ("daniel-okafor", "priya-raman"),
+        ("Energy", "Technology", "Climate", "Economy"),
+        27,
+        "A pilot line tests whether cells made from common salt can compete with lithium.",
+    ),
+    DemoArticle(
+        "lantern-festival.txt",
+        "culture",
+        ("ingrid-solberg",),
+        ("Festivals", "Music", "Cities"),
+        33,
+        "More than 120 events, a third of them free, along the riverside this weekend.",
+    ),
+    DemoArticle(
+        "heat-plan.txt",
+        "europe",
+        ("priya-raman",),
+        ("Climate", "Health", "Cities"),
+        40,
+        "Libraries and museums become places to escape the heat during the hottest hours.",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo categories, authors and published articles. Safe to run "
+        "again: what exists already is left as it is, so editors' changes survive."
+    )
+
+    def handle(self, *args, **options) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            categories, new_categories = self.categories()
+            authors, new_authors = self.authors()
+            added = 0
+            for item in ARTICLES:
+                added += self.article(item, categories, authors, now)
+        present = len(ARTICLES) - added
+        if not (added or new_categories or new_authors):
+            self.stdout.write(
+                f"Demo content already loaded ({len(ARTICLES)} articles); nothing changed."
+            )
+            return
+        self.stdout.write(
+            f"Demo content: {added} articles added ({present} already there), "
+            f"{new_categories} categories and {new_authors} authors created."
+        )
+
+    def categories(self) -> tuple[dict[str, Category], int]:
+        # Found by slug or by name, so a category an editor renamed or moved is reused.
+        found, created = {}, 0
+        for position, (name, slug, description) in enumerate(CATEGORIES, start=1):
+            category = (
+                Category.objects.filter(slug=slug).first()
+                or Category.objects.filter(name__iexact=name).first()
+            )
+            if category is None:
+                category = Category.objects.create(
+                    name=name, slug=slug, description=description, position=position
+                )
+                created += 1
+            found[slug] = category
+        return found, created
+
+    def authors(self) -> tuple[dict[str, Author], int]:
+        found, created = {}, 0
+        for name, slug, role, bio in AUTHORS:
+            author = (
+                Author.objects.filter(slug=slug).first()
+                or Author.objects.filter(name__iexact=name).first()
+            )
+            if author is None:
+                author = Author.objects.create(name=name, slug=slug, role=role, bio=bio)
+                created += 1
+            found[slug] = author
+        return found, created
+
+    def article(
+        self,
+        item: DemoArticle,
+        categories: dict[str, Category],
+        authors: dict[str, Author],
+        now: datetime,
+    ) -> bool:
+        try:
+            parsed = parse_article_file(DEMO_DIR / item.file)
+        except ArticleParseError as error:
+            raise CommandError(f"demo article {item.file}: {error}") from None
+        try:
+            save_parsed_article(
+                parsed,
+                category=categories[item.category],
+                authors=[authors[slug] for slug in item.authors],
+                tags=item.tags,
+                publish=True,
+                published_at=now - timedelta(hours=item.hours_ago),
+                dek=item.dek,
+            )
+        except AlreadyImported:
+            return False
+        return True

@@ -1,0 +1,654 @@
+"""The article importer's parser: structure recovered from plain text and Markdown."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from articles.importer import ArticleParseError, ParsedArticle, parse_article
+from articles.importer.text import split_dateline
+from articles.markup import markdown_to_text, render_markdown
+
+SAMPLE = Path(__file__).resolve().parents[2] / "articles/demo_content/peace-talks.txt"
+
+SAMPLE_HEADINGS = [
+    "Moscow’s Unwavering Position",
+    "security Guarantees Under Discussion",
+    "Paris Summit and U.S. involvement",
+    "Trump’s Perspective and Recent Actions",
+    "Bilateral Meeting Prospects Dim",
+    "Understanding Security Guarantees in International Conflicts",
+    "Frequently Asked Questions",
+    "How might a shift in U.S. policy under a new administration impact the dynamics "
+    "of the conflict in Ukraine, considering Russia’s condemnation of current "
+    "international efforts?",
+    "Russia issues Warning as European Leaders and Zelenskyy convene in Paris Ahead "
+    "of trump Call",
+    "Kremlin Condemns “Counterproductive” Discussions",
+    "Key Concerns expressed by Russia",
+    "The Paris Summit: Objectives and Participants",
+    "Trump-Putin Call: A Pivotal Moment",
+    "Russia’s Domestic Political Landscape & Reform Challenges",
+    "Internal Pressures & Potential for Instability",
+    "Implications for Global Security",
+]
+
+SAMPLE_QUESTIONS = [
+    "What is Russia’s primary concern regarding Western involvement in Ukraine?",
+    "What kind of security guarantees is Ukraine seeking?",
+    "What role is the United States playing in the peace process?",
+    "Has President Trump expressed a clear position on the conflict?",
+    "What is the significance of the meeting between zelenskyy and Macron?",
+    "What is the “Coalition of the Willing”?",
+    "What are secondary sanctions, and how do they work?",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_text) -> ParsedArticle:
+    return parse_article(sample_text)
+
+
+def section(article: ParsedArticle, heading: str):
+    return next(s for s in article.sections if s.heading == heading)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def visible_text(article: ParsedArticle) -> str:
+    """Everything a reader of the imported article can see, as plain text."""
+    parts = [article.title, article.dateline, article.comment_prompt]
+    for part in article.sections:
+        parts += [part.heading, markdown_to_text(part.body)]
+        parts += [cell for table in part.tables for row in table.rows for cell in row]
+        parts += [table.caption for table in part.tables]
+    for item in article.faq_items:
+        parts += [item.question, markdown_to_text(item.answer)]
+    return flat("\n".join(parts))
+
+
+# -- the sample article --------------------------------------------------
+
+
+def test_sample_title_and_table_of_contents(sample):
+    assert (
+        sample.title == "Russia Rejects Western Troops in Ukraine as Peace Talks Loom"
+    )
+    assert sample.table_of_contents == SAMPLE_HEADINGS
+    assert sample.warnings == []
+    assert not sample.is_markdown
+
+
+def test_sample_dateline_is_taken_from_the_lead(sample):
+    assert sample.dateline == "London"
+    lead = sample.sections[0]
+    assert lead.heading == ""
+    assert lead.body.startswith("Russia has reiterated its staunch opposition")
+    assert "London" not in lead.body
+
+
+def test_sample_callout_then_table_then_paragraph_keep_their_order(sample):
+    headings = [(s.heading, s.kind) for s in sample.sections]
+    callout_at = headings.index(("Did you know?", "callout"))
+    assert headings[callout_at - 1] == ("Bilateral Meeting Prospects Dim", "text")
+    callout, table_part, after = sample.sections[callout_at : callout_at + 3]
+    assert callout.body == (
+        "Secondary sanctions, like those imposed on India, aim to penalize entities "
+        "that do business with sanctioned countries, pressuring them to alter their "
+        "behavior."
+    )
+    assert (table_part.heading, table_part.body, len(table_part.tables)) == ("", "", 1)
+    assert after.heading == "" and after.body.startswith("What impact will the U.S.")
+    assert "Did you know?" not in sample.table_of_contents
+
+
+def test_sample_key_player_table(sample):
+    [table] = sample.tables
+    assert table.has_header_row
+    assert table.caption == "Key Player and Position"
+    assert table.rows == [
+        ["Key Player", "Position"],
+        ["Volodymyr Zelenskyy", "President of Ukraine"],
+        ["Vladimir Putin", "President of Russia"],
+        ["Donald Trump", "President of the United States"],
+        ["emmanuel Macron", "President of France"],
+    ]
+
+
+def test_sample_faq(sample):
+    assert [item.question for item in sample.faq_items] == SAMPLE_QUESTIONS
+    assert sample.faq_items[5].answer == (
+        "It’s a group of European nations committed to providing support to Ukraine "
+        "and actively engaging in diplomatic efforts."
+    )
+    faq = section(sample, "Frequently Asked Questions")
+    assert (faq.kind, faq.body) == ("faq", "")
+
+
+def test_sample_comment_prompt(sample):
+    assert sample.comment_prompt == (
+        "Share your thoughts: Do you believe a lasting peace can be achieved in "
+        "Ukraine without addressing Russia’s security concerns? Let us know in the "
+        "comments below!"
+    )
+    assert "Share your thoughts" not in visible_text(sample).replace(
+        sample.comment_prompt, ""
+    )
+
+
+def test_sample_lists(sample):
+    html = render_markdown(
+        section(sample, "The Paris Summit: Objectives and Participants").body
+    )
+    assert html.count("<li>") == 4
+    assert (
+        "<li>Discuss strategies for isolating russia diplomatically and economically.</li>"
+        in html
+    )
+    labels = render_markdown(section(sample, "Key Concerns expressed by Russia").body)
+    assert labels.count("<li><strong>") == 4
+    assert "<li><strong>NATO Expansion:</strong> Russia continues" in labels
+    internal = render_markdown(
+        section(sample, "Internal Pressures & Potential for Instability").body
+    )
+    assert internal.count("<li>") == 3
+
+
+def test_sample_headings_without_text_are_kept(sample):
+    assert section(sample, SAMPLE_HEADINGS[7]).body == ""
+    assert section(sample, SAMPLE_HEADINGS[8]).body == ""
+
+
+def test_sample_loses_no_text(sample_text, sample):
+    seen = visible_text(sample)
+    body = sample_text.splitlines()[19:]  # after the title and the contents
+    for line in body:
+        if re.fullmatch(r"\|[-| ]+\|", line.strip()):
+            continue  # the table's separator row
+        line = re.sub(r"^(- |London – |Did You know\? )", "", line.strip())
+        for piece in re.split(r"\s*\|\s*|(?<=\?) ", line):
+            assert flat(piece) in seen, piece
+
+
+def test_sample_with_bom_and_crlf_parses_the_same(sample_text, sample):
+    windows = "\ufeff" + sample_text.replace("\n", "\r\n")
+    assert parse_article(windows) == sample
+
+
+# -- other articles in the same style ---------------------------------------
+
+NO_CONTENTS = """Harbour Board Approves New Ferry Timetable
+KYIV — The harbour board on Tuesday approved a timetable that adds two evening crossings.
+The change follows months of complaints from commuters.
+Did you know? The first ferry on this route sailed in 1894.
+| Route | Departs | Arrives |
+|:---|:---:|---:|
+| North Pier | 06:10 | 06:55 |
+| Isle | 07:05 | 07:50 |
+Source: Harbour Board timetable
+Officials said more changes could follow.
+Frequently asked questions
+- When does it start? From 1 March, weather permitting. Is that firm? Mostly.
+- Will fares rise? “Not this year,” the board said — but “next year?” is open.
+- Is the “night boat” coming back? Yes: on Fridays only.
+Share your thoughts: Would you use a later ferry?
+"""
+
+
+def test_plain_text_without_contents_keeps_one_flow():
+    article = parse_article(NO_CONTENTS)
+    assert article.dateline == "KYIV"
+    kinds = [(s.heading, s.kind) for s in article.sections]
+    assert kinds == [
+        ("", "text"),
+        ("Did you know?", "callout"),
+        ("", "text"),  # the table
+        ("", "text"),  # "Officials said…"
+        ("Frequently asked questions", "faq"),
+    ]
+    assert article.sections[0].body == (
+        "The harbour board on Tuesday approved a timetable that adds two evening "
+        "crossings.\n\nThe change follows months of complaints from commuters."
+    )
+    assert article.sections[3].body == "Officials said more changes could follow."
+    assert article.table_of_contents == ["Frequently asked questions"]
+
+
+def test_three_column_table_with_source_note():
+    [table] = parse_article(NO_CONTENTS).tables
+    assert table.rows[0] == ["Route", "Departs", "Arrives"]
+    assert len(table.rows) == 3 and all(len(row) == 3 for row in table.rows)
+    assert table.caption == "Route, Departs and Arrives"
+    assert table.source_note == "Harbour Board timetable"
+
+
+def test_faq_answers_keep_punctuation_and_quotes():
+    items = parse_article(NO_CONTENTS).faq_items
+    assert [(i.question, i.answer) for i in items] == [
+        (
+            "When does it start?",
+            "From 1 March, weather permitting. Is that firm? Mostly.",
+        ),
+        (
+            "Will fares rise?",
+            "“Not this year,” the board said — but “next year?” is open.",
+        ),
+        ("Is the “night boat” coming back?", "Yes: on Fridays only."),
+    ]
+    assert parse_article(NO_CONTENTS).comment_prompt == (
+        "Share your thoughts: Would you use a later ferry?"
+    )
+
+
+CONTENTS_VARIANTS = """Council Votes on Parking Rules
+Table of Contents
+- 1. Council Votes on Parking Rules
+- 2. The Vote
+- 3. What’s Next – and When
+- 4. A Heading Nobody Wrote
+- 5. Reaction
+- 6. Reaction
+The President – who spoke first – urged caution.
+THE VOTE
+- Nine in favour
+- Two against
+What's next -  and   when
+Rules take effect in May.
+Reaction
+Shops welcomed it.
+Reaction
+Residents did not.
+"""
+
+
+def test_contents_headings_match_despite_case_quotes_dashes_and_spaces():
+    article = parse_article(CONTENTS_VARIANTS)
+    # Headings are shown as the body wrote them.
+    assert article.table_of_contents == [
+        "THE VOTE",
+        "What's next - and when",
+        "Reaction",
+        "Reaction",
+    ]
+    assert article.warnings == [
+        "“A Heading Nobody Wrote” is listed in the table of contents but no line of "
+        "the text matches it"
+    ]
+
+
+def test_list_right_after_a_heading_and_repeated_headings():
+    article = parse_article(CONTENTS_VARIANTS)
+    assert section(article, "THE VOTE").body == "- Nine in favour\n- Two against"
+    reactions = [s.body for s in article.sections if s.heading == "Reaction"]
+    assert reactions == ["Shops welcomed it.", "Residents did not."]
+
+
+def test_ordinary_sentence_is_not_a_dateline():
+    article = parse_article(CONTENTS_VARIANTS)
+    assert article.dateline == ""
+    assert article.sections[0].body.startswith("The President – who spoke first")
+
+
+def test_a_stray_line_repeating_a_later_heading_does_not_swallow_the_others():
+    text = (
+        "Title\nTable of Contents\n- 1. Title\n- 2. Background\n- 3. Outlook\n"
+        "Outlook\nAn opening line that happens to match.\n"
+        "Background\nHistory here.\nOutlook\nFuture here.\n"
+    )
+    article = parse_article(text)
+    assert article.table_of_contents == ["Background", "Outlook"]
+    assert (
+        article.sections[0].body == "Outlook\n\nAn opening line that happens to match."
+    )
+
+
+def test_unnumbered_contents_followed_by_a_list():
+    text = (
+        "Budget Day\nContents\n- Spending\n- Taxes\n- Three things to watch\n"
+        "- Pensions\nSpending\nUp by 2%.\nTaxes\nUnchanged.\n"
+    )
+    article = parse_article(text)
+    assert article.table_of_contents == ["Spending", "Taxes"]
+    lead = article.sections[0]
+    assert lead.heading == "" and lead.body == "- Three things to watch\n- Pensions"
+
+
+MARKDOWN = """# Small Town Library Turns 100
+
+By Ana Silva and Tom Reed
+
+PARIS, Nov. 3 – The library opened its doors a century ago, with *one* room.
+
+## What changed
+- More books
+- More rooms
+
+## Reactions
+
+> “It is the heart of the town,” said one reader.
+> “I learnt to read here.”
+
+Key dates:
+
+Opening: 1925 in a single room.
+Extension: 1968 with a reading hall.
+
+| Year | Visitors |
+| 1990 | 12,000 |
+| 2020 | 31,000 |
+
+## FAQ
+
+**When is the party?**
+Saturday afternoon.
+
+And there will be **cake**.
+
+### Who can come?
+Everyone.
+
+- Is it free? Yes, and there is parking.
+
+## After the party
+
+The doors close at six.
+
+Share your thoughts: What does your library mean to you?
+"""
+
+
+def test_markdown_article_structure():
+    article = parse_article(MARKDOWN)
+    assert article.is_markdown
+    assert article.title == "Small Town Library Turns 100"
+    assert article.byline == ["Ana Silva", "Tom Reed"]
+    assert article.dateline == "PARIS, Nov. 3"
+    assert article.table_of_contents == [
+        "What changed",
+        "Reactions",
+        "FAQ",
+        "After the party",
+    ]
+    assert article.sections[0].body == (
+        "The library opened its doors a century ago, with *one* room."
+    )
+    assert section(article, "What changed").body == "- More books\n- More rooms"
+    assert (
+        article.comment_prompt
+        == "Share your thoughts: What does your library mean to you?"
+    )
+
+
+def test_markdown_quotes_labels_and_headerless_table():
+    reactions = section(parse_article(MARKDOWN), "Reactions")
+    html = render_markdown(reactions.body)
+    assert "<blockquote>" in html and "I learnt to read here." in html
+    assert "<li><strong>Opening:</strong> 1925 in a single room.</li>" in html
+    [table] = reactions.tables
+    assert not table.has_header_row
+    assert table.rows == [["Year", "Visitors"], ["1990", "12,000"], ["2020", "31,000"]]
+    assert table.caption == "Reactions"  # no header cells: named after its section
+
+
+def test_markdown_faq_forms():
+    items = parse_article(MARKDOWN).faq_items
+    assert [(i.question, i.answer) for i in items] == [
+        ("When is the party?", "Saturday afternoon.\n\nAnd there will be **cake**."),
+        ("Who can come?", "Everyone."),
+        ("Is it free?", "Yes, and there is parking."),
+    ]
+    assert "Who can come?" not in parse_article(MARKDOWN).table_of_contents
+
+
+def test_markdown_written_one_paragraph_per_line():
+    text = (
+        "# Wire Copy\nLONDON – First line.\nSecond line.\n## Part\nThird *line*.\n"
+        "- a\n- b\n> q1\n> q2\nCost: high.\nRisk: low.\nLast.\n"
+    )
+    article = parse_article(text)
+    assert article.dateline == "LONDON"
+    assert article.sections[0].body == "First line.\n\nSecond line."
+    assert section(article, "Part").body == (
+        "Third *line*.\n\n- a\n- b\n\n> q1\n> q2\n\n"
+        "- **Cost:** high.\n- **Risk:** low.\n\nLast."
+    )
+
+
+def test_interview_style_questions_and_an_unanswered_one():
+    text = (
+        "Ask the Expert\n\nFrequently Asked Questions\n"
+        "Here is what readers asked.\n"
+        "Q: How deep is the lake?\nA: About forty metres.\n"
+        "Is swimming allowed?\nOnly in summer.\nFrom June.\n"
+        "- Who checks the water? Nobody knows?\n"
+        "- Why no answer?\n"
+    )
+    article = parse_article(text)
+    assert [(i.question, i.answer) for i in article.faq_items] == [
+        ("How deep is the lake?", "About forty metres."),
+        ("Is swimming allowed?", "Only in summer.\n\nFrom June."),
+        ("Who checks the water?", "Nobody knows?"),
+    ]
+    faq = section(article, "Frequently Asked Questions")
+    assert faq.body == "Here is what readers asked."
+    assert article.sections[-1].body == "Why no answer?"  # kept, after the FAQ
+
+
+def test_plain_text_is_escaped_so_it_renders_literally():
+    text = "Odd Characters\n*Not emphasis* and <b>not bold</b> &amp; [not a link](x)\n# not a heading\n"
+    article = parse_article(text, markdown=False)
+    html = render_markdown(article.sections[0].body)
+    assert "<em>" not in html and "<b>" not in html and "<a" not in html
+    assert markdown_to_text(article.sections[0].body) == (
+        "*Not emphasis* and <b>not bold</b> &amp; [not a link](x)\n\n# not a heading"
+    )
+
+
+def test_plain_text_keeps_asterisks_in_questions_prompts_and_captions():
+    text = (
+        "Maths Corner\nTable: Results of 2*3\n| a | b |\n|---|---|\n| 6 | *ok* |\n"
+        "FAQ\n- Is 2*3 six? Yes, *always*.\nShare your thoughts: is 2*3 hard?\n"
+    )
+    article = parse_article(text)
+    assert article.tables[0].caption == "Results of 2*3"
+    assert article.tables[0].rows[1] == ["6", "*ok*"]
+    assert article.faq_items[0].question == "Is 2*3 six?"
+    assert markdown_to_text(article.faq_items[0].answer) == "Yes, *always*."
+    assert article.comment_prompt == "Share your thoughts: is 2*3 hard?"
+
+
+def test_table_too_wide_is_text_with_a_warning():
+    wide = "| " + " | ".join(f"c{n}" for n in range(25)) + " |"
+    article = parse_article(f"Title\n{wide}\n{wide}\n")
+    assert article.warnings == [
+        "the table starting “| c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7…” was kept as "
+        "text: A table may have at most 20 columns."
+    ]
+
+
+def test_quotation_lines_in_plain_text_become_a_block_quote():
+    article = parse_article("Title\nShe said:\n> First line.\n> Second line.\nAfter.\n")
+    html = render_markdown(article.sections[0].body)
+    assert html.count("<blockquote>") == 1
+    assert "<p>First line.</p>" in html and "<p>Second line.</p>" in html
+
+
+def test_label_runs_need_two_lines_and_quotes_are_not_labels():
+    text = (
+        "Title\nNote this: a single labelled line stays a paragraph.\n\n"
+        "Zakharova said: “No.”\nMacron replied: “Yes.”\n"
+    )
+    body = parse_article(text).sections[0].body
+    assert "**" not in body
+    assert "- " not in body
+
+
+def test_unicode_survives():
+    text = (
+        "Фестиваль у моря 🎉\nTable of Contents\n- 1. Фестиваль у моря 🎉\n"
+        "- 2. مرحبا بالعالم\n- 3. Cafe\u0301 society ☕\n"
+        "مرحبا بالعالم\nنص عربي هنا.\nCafé society ☕\nZa\u0308hlen 👩‍👩‍👧 und mehr.\n"
+    )
+    article = parse_article(text)
+    assert article.title == "Фестиваль у моря 🎉"
+    assert article.slug.startswith("article-")  # no ASCII letters to make a slug from
+    assert article.table_of_contents == ["مرحبا بالعالم", "Café society ☕"]
+    assert "Za\u0308hlen 👩‍👩‍👧" in article.sections[-1].body
+
+
+def test_did_you_know_listed_in_the_contents_is_still_a_box():
+    text = (
+        "Bees at Work\nTable of Contents\n- 1. Bees at Work\n- 2. **The Hive**\n"
+        "- 3. Did You Know?\n- 4. Outlook\n"
+        "**The Hive**\nBusy.\nDid you know?\nBees can count.\nTo four.\n"
+        "| Bee | Job |\n|---|---|\n| Ada | Guard |\nOutlook\nSunny.\n"
+    )
+    article = parse_article(text)
+    assert article.table_of_contents == ["The Hive", "Outlook"]
+    box = section(article, "Did you know?")
+    assert box.kind == "callout"
+    assert box.body == "Bees can count.\n\nTo four."
+    assert box.tables[0].rows == [["Bee", "Job"], ["Ada", "Guard"]]
+
+
+def test_table_without_outer_pipes():
+    text = "Title\nIntro.\nName | Role | Since\n--- | :--: | ---\nAda | Chair | 2019\nBo | Clerk | 2021\n\nAfter.\n"
+    [table] = parse_article(text).tables
+    assert table.has_header_row
+    assert table.rows == [
+        ["Name", "Role", "Since"],
+        ["Ada", "Chair", "2019"],
+        ["Bo", "Clerk", "2021"],
+    ]
+
+
+def test_malformed_table_stays_text():
+    wide = "| " + " | ".join(f"c{n}" for n in range(25)) + " |"
+    article = parse_article(f"Title\n{wide}\n{wide}\n")
+    assert article.tables == []
+    assert "c24" in markdown_to_text(article.sections[0].body)
+
+
+def test_contents_naming_no_heading_stays_text():
+    article = parse_article(
+        "Title\nTable of Contents\n1. Apples\n2. Pears\nFruit is good.\n"
+    )
+    assert article.table_of_contents == []
+    assert markdown_to_text(article.sections[0].body) == (
+        "Table of Contents\n\nApples\n\nPears\n\nFruit is good."
+    )
+
+
+def test_caption_of_a_table_that_is_not_one_stays_text():
+    article = parse_article("Title\nTable: Prices\n| only one row |\n|---|\nAfter.\n")
+    assert article.tables == []
+    assert markdown_to_text(article.sections[0].body).startswith(
+        "Table: Prices\n\n| only one row |"
+    )
+
+
+def test_header_only_table_stays_text():
+    article = parse_article("Title\n| A | B |\n|---|---|\nAfter.\n")
+    assert article.tables == []
+    assert "| A | B |" in markdown_to_text(article.sections[0].body)
+
+
+def test_second_prompt_and_callout_without_text_are_kept():
+    text = (
+        "Title\nShare your thoughts: one?\nShare your thoughts: two?\nDid you know?\n"
+    )
+    article = parse_article(text)
+    assert article.comment_prompt == "Share your thoughts: one?"
+    assert markdown_to_text(article.sections[0].body) == (
+        "Share your thoughts: two?\n\nDid you know?"
+    )
+
+
+def test_callout_on_its_own_line_takes_the_next_paragraph():
+    article = parse_article("Title\nLead.\nDid You Know?\nBees can count.\nAfter.\n")
+    assert [(s.heading, s.body) for s in article.sections] == [
+        ("", "Lead."),
+        ("Did you know?", "Bees can count."),
+        ("", "After."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lead", "dateline", "rest"),
+    [
+        ("London – Russia has said", "London", "Russia has said"),
+        ("KYIV — Officials said", "KYIV", "Officials said"),
+        ("LONDON—The bank said", "LONDON", "The bank said"),
+        ("PARIS, Nov. 3 – The summit", "PARIS, Nov. 3", "The summit"),
+        ("Washington - The White House", "Washington", "The White House"),
+        ("Washington, D.C. – A vote", "Washington, D.C.", "A vote"),
+        ("Rio de Janeiro – Crowds gathered", "Rio de Janeiro", "Crowds gathered"),
+        ("The Hague – Judges ruled", "The Hague", "Judges ruled"),
+        ("São Paulo — “Enough,” she said", "São Paulo", "“Enough,” she said"),
+    ],
+)
+def test_datelines(lead, dateline, rest):
+    assert split_dateline(lead) == (dateline, rest)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The President – who spoke first – urged caution.",
+        "He paused – Then he left.",
+        "Officials – Including the mayor – agreed.",
+        "In 2024 – A year of change.",
+        "Update – The article was corrected.",
+        "Prices rose - and then fell.",
+        "Well-known names - Some here.",
+    ],
+)
+def test_not_datelines(lead):
+    assert split_dateline(lead) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("  \n\t\n", "the file is empty"),
+        ("Only a title\n\n", "there is no article text after the title"),
+        ("| a | b |\n| c | d |\n", "the first line must be the article's title"),
+        (
+            "Table of Contents\n- 1. A\nA\ntext\n",
+            "the first line must be the article's title",
+        ),
+        ("- a list first\ntext\n", "the first line must be the article's title"),
+        (
+            "x" * 201 + "\ntext\n",
+            "the first line must be the title, and it has 201 characters",
+        ),
+    ],
+)
+def test_unusable_text_is_refused(text, message):
+    with pytest.raises(ArticleParseError) as error:
+        parse_article(text)
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_control_characters_are_dropped():
+    article = parse_article("Title\x07\nText\x00 with\x1b controls.\u2028Next.\n")
+    assert article.title == "Title"
+    assert article.sections[0].body.startswith("Text with controls.")
+
+
+def test_very_long_input_is_parsed_quickly():
+    lines = ["Long Read", "Table of Contents"]
+    lines += [f"- {n}. Part {n}" for n in range(1, 400)]
+    for n in range(1, 400):
+        lines += [f"Part {n}", "Some words here. " * 20, "- a", "- b"]
+    article = parse_article("\n".join(lines))
+    assert len(article.table_of_contents) == 399
