@@ -407,6 +407,7 @@ def test_load_demo_is_idempotent_and_publishes_the_sample(anon):
 
     sample = Article.objects.get(slug=SAMPLE_SLUG)
     assert sample.is_public and sample.category.slug == "world"
+    assert not sample.shows_update_time  # loading the demo is not a correction
     assert [b.author.name for b in sample.bylines.all()] == ["Helen Marsh"]
     assert {"Ukraine", "Diplomacy"} <= {t.name for t in sample.tags.all()}
     assert sample.dek

@@ -14,7 +14,7 @@ from articles.importer import (
     parse_article_file,
     save_parsed_article,
 )
-from articles.models import Author, Category
+from articles.models import Article, Author, Category
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
@@ -215,16 +215,19 @@ class Command(BaseCommand):
             parsed = parse_article_file(DEMO_DIR / item.file)
         except ArticleParseError as error:
             raise CommandError(f"demo article {item.file}: {error}") from None
+        published_at = now - timedelta(hours=item.hours_ago)
         try:
-            save_parsed_article(
+            article = save_parsed_article(
                 parsed,
                 category=categories[item.category],
                 authors=[authors[slug] for slug in item.authors],
                 tags=item.tags,
                 publish=True,
-                published_at=now - timedelta(hours=item.hours_ago),
+                published_at=published_at,
                 dek=item.dek,
             )
         except AlreadyImported:
             return False
+        # Loading the demo is not an update readers should be told about.
+        Article.objects.filter(pk=article.pk).update(updated_at=published_at)
         return True
