@@ -17,9 +17,9 @@ urlpatterns = [
         public_page(feeds.atom(feeds.CategoryFeed)()),
         name="category-atom",
     ),
-    path("tags/<slug:slug>/", public_page(feeds.TagFeed()), name="tag"),
+    path("tags/<str:slug>/", public_page(feeds.TagFeed()), name="tag"),
     path(
-        "tags/<slug:slug>/atom/",
+        "tags/<str:slug>/atom/",
         public_page(feeds.atom(feeds.TagFeed)()),
         name="tag-atom",
     ),
@@ -33,5 +33,10 @@ urlpatterns = [
         "articles/<int:pk>/comments/",
         public_page(feeds.ArticleCommentsFeed()),
         name="article-comments",
+    ),
+    path(
+        "articles/<int:pk>/comments/atom/",
+        public_page(feeds.atom(feeds.ArticleCommentsFeed)()),
+        name="article-comments-atom",
     ),
 ]

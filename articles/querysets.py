@@ -132,19 +132,44 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(reduce(operator.or_, picks))
 
     def related_to(self, article, limit: int = 4) -> ArticleQuerySet:
-        """Public articles sharing tags with ``article``, then its category's newest."""
+        """Related articles for the article page, in one query.
+
+        Most shared tags first, then the same category, then the newest. Only
+        the category's newest few can win without a shared tag, so they are
+        the only category-only candidates: the query stays small in a
+        category with years of archive.
+        """
         tag_ids = [tag.id for tag in article.tags.all()]
-        shared = Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
+        others = self.model.objects.published().exclude(pk=article.pk)
+        newest_in_category = (
+            others.filter(category_id=article.category_id)
+            .order_by("-published_at", "-id")
+            .values("pk")[:limit]
+        )
+        candidates = Q(pk__in=newest_in_category)
+        shared = models.Value(0)
+        if tag_ids:
+            candidates |= Q(tags__id__in=tag_ids)
+            shared = Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
+        same_category = models.Case(
+            models.When(category_id=article.category_id, then=models.Value(1)),
+            default=models.Value(0),
+        )
         return (
             self.for_cards()
-            .filter(Q(tags__id__in=tag_ids) | Q(category_id=article.category_id))
             .exclude(pk=article.pk)
-            .annotate(shared_tags=shared)
-            .order_by("-shared_tags", "-published_at", "-id")[:limit]
+            .filter(candidates)
+            .annotate(shared_tags=shared, same_category=same_category)
+            .order_by("-shared_tags", "-same_category", "-published_at", "-id")[:limit]
         )
 
     def neighbours_of(self, article) -> ArticleQuerySet:
-        """The previous and next public articles in ``article``'s category (one query)."""
+        """The previous and next public articles in ``article``'s category, in one query.
+
+        Order is publication time, then id for articles published at the same moment.
+        """
+        if article.published_at is None:
+            return self.none()
         same_category = self.model.objects.published().filter(
             category_id=article.category_id
         )

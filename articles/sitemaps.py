@@ -1,98 +1,188 @@
-"""Sitemaps for search engines: articles, categories, tags, authors, and Google News."""
+"""Sitemaps for search engines: articles, categories, tags, authors, and Google News.
+
+The archive grows without bound, so the sitemaps read plain values rather than
+model instances, fill each address in from one ``reverse()`` per route, and
+write the XML directly: a page of 50,000 addresses costs one query and well
+under a second. The classes keep Django's ``Sitemap`` interface (``items``,
+``location``, ``lastmod``, ``limit``) so ``django.contrib.sitemaps`` views can
+serve them too.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from math import ceil
+from xml.sax.saxutils import escape as xml_escape
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Greatest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from .feeds import xml_safe
 from .models import Article, Author, Category
 
-# The sitemap protocol's limit; Django splits larger sitemaps into ?p= pages.
+# The sitemap protocol's limit per file; longer lists continue on ?p=2, ?p=3…
 URLS_PER_SITEMAP = 50_000
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Page numbers are short ASCII digits; anything else is not a page of ours.
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
+# What the ``slug`` path converter accepts.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
 
-class ArticleSitemap(Sitemap):
+def site_root(request: HttpRequest) -> str:
+    """The scheme and host every address in a sitemap starts with."""
+    return settings.NEWSROOM_BASE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def w3c_datetime(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class _RoutePaths:
+    """Paths of one slug route for many rows: ``reverse()`` once, then fill in each row."""
+
+    def __init__(self, viewname: str, *names: str) -> None:
+        self.viewname = viewname
+        markers = {name: f"zslot{i}z" for i, name in enumerate(names)}
+        pattern = reverse(viewname, kwargs=markers)
+        pattern = pattern.replace("{", "{{").replace("}", "}}")
+        for name, marker in markers.items():
+            pattern = pattern.replace(marker, "{" + name + "}", 1)
+        self.pattern = pattern
+
+    def __call__(self, **slugs: str) -> str:
+        if all(_SLUG.match(value) for value in slugs.values()):
+            return self.pattern.format(**slugs)
+        return reverse(self.viewname, kwargs=slugs)  # NoReverseMatch if no route fits
+
+
+def _changed_at(prefix: str = "") -> Greatest:
+    """When an article last changed for readers: an edit, or going live when scheduled."""
+    return Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+
+
+class _ValuesSitemap(Sitemap):
+    """Items are dicts with a ``lastmod`` key, read straight from the database."""
+
     limit = URLS_PER_SITEMAP
 
-    def items(self):
+    def items(self) -> QuerySet:
+        raise NotImplementedError
+
+    def lastmod(self, item: dict) -> datetime | None:
+        return item["lastmod"]
+
+    def overview(self) -> tuple[int, datetime | None]:
+        """How many items there are and when the newest changed, in one query."""
+        totals = (
+            self.items().order_by().aggregate(count=Count("*"), latest=Max("lastmod"))
+        )
+        return totals["count"], totals["latest"]
+
+    def get_latest_lastmod(self) -> datetime | None:
+        # Django's default would compute ``lastmod`` for every item in Python.
+        return self.overview()[1]
+
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        if settings.NEWSROOM_BASE_URL:
+            protocol, _, domain = settings.NEWSROOM_BASE_URL.partition("://")
+            return self._urls(page, protocol, domain)
+        return super().get_urls(page=page, site=site, protocol=protocol)
+
+
+class ArticleSitemap(_ValuesSitemap):
+    def items(self) -> QuerySet:
         return (
             Article.objects.published()
-            .select_related("category")
-            .only("slug", "updated_at", "published_at", "category__slug")
             .order_by("published_at", "id")
+            .values("slug", "category__slug", lastmod=_changed_at())
         )
 
-    def lastmod(self, item: Article):
-        return max(item.updated_at, item.published_at)
+    def location(self, item: dict) -> str:
+        if not hasattr(self, "_paths"):
+            self._paths = _RoutePaths("articles:detail", "category_slug", "slug")
+        return self._paths(category_slug=item["category__slug"], slug=item["slug"])
 
 
-class CategorySitemap(Sitemap):
-    limit = URLS_PER_SITEMAP
+def _with_public(relation: str) -> dict:
+    """Filter keywords for rows joined to at least one public article.
 
-    def items(self):
-        # A category changes whenever an article in it is published or edited.
-        return Category.objects.annotate(
-            last_article=Max("articles__updated_at", filter=_public("articles__"))
-        ).order_by("position", "name")
-
-    def lastmod(self, item: Category):
-        return max(filter(None, [item.updated_at, item.last_article]))
+    An aggregate annotated after this filter sees only the public articles.
+    """
+    return {f"{relation}__in": Article.objects.published()}
 
 
-class TagSitemap(Sitemap):
-    limit = URLS_PER_SITEMAP
+class CategorySitemap(_ValuesSitemap):
+    """Categories with at least one public article.
 
-    def items(self):
-        newest = (
-            Article.objects.published()
-            .filter(tags=OuterRef("pk"))
-            .order_by("-updated_at")
-            .values("updated_at")[:1]
-        )
+    An empty category page has nothing for a search engine to index, and
+    listing it invites "soft 404" reports; it joins the sitemap with its first
+    public article.
+    """
+
+    def items(self) -> QuerySet:
         return (
-            Tag.objects.annotate(last_article=Subquery(newest))
-            .filter(last_article__isnull=False)
-            .order_by("name")
+            Category.objects.filter(**_with_public("articles"))
+            .values("slug")
+            .annotate(lastmod=Greatest(Max(_changed_at("articles__")), "updated_at"))
+            .order_by("position", "name", "id")
         )
 
-    def location(self, item: Tag) -> str:
-        return reverse("articles:tag", args=[item.slug])
+    def location(self, item: dict) -> str:
+        if not hasattr(self, "_paths"):
+            self._paths = _RoutePaths("articles:category", "slug")
+        return self._paths(slug=item["slug"])
 
-    def lastmod(self, item: Tag):
-        return item.last_article
 
+class TagSitemap(_ValuesSitemap):
+    """Tags of public articles; a tag used only by drafts has no page yet."""
 
-class AuthorSitemap(Sitemap):
-    limit = URLS_PER_SITEMAP
-
-    def items(self):
+    def items(self) -> QuerySet:
         return (
-            Author.objects.filter(bylines__article__in=Article.objects.published())
-            .annotate(last_article=Max("bylines__article__updated_at"))
-            .order_by("name")
-            .distinct()
+            Tag.objects.filter(**_with_public("article"))
+            .values("slug")
+            .annotate(lastmod=Max(_changed_at("article__")))
+            .order_by("name", "id")
         )
 
-    def lastmod(self, item: Author):
-        return max(filter(None, [item.updated_at, item.last_article]))
+    def location(self, item: dict) -> str:
+        if not hasattr(self, "_paths"):
+            self._paths = _RoutePaths("articles:tag", "slug")
+        return self._paths(slug=item["slug"])
 
 
-def _public(prefix: str) -> Q:
-    return Q(
-        **{f"{prefix}status": "published", f"{prefix}published_at__lte": timezone.now()}
-    )
+class AuthorSitemap(_ValuesSitemap):
+    """Authors with a byline on a public article."""
+
+    def items(self) -> QuerySet:
+        return (
+            Author.objects.filter(**_with_public("bylines__article"))
+            .values("slug")
+            .annotate(
+                lastmod=Greatest(Max(_changed_at("bylines__article__")), "updated_at")
+            )
+            .order_by("name", "id")
+        )
+
+    def location(self, item: dict) -> str:
+        if not hasattr(self, "_paths"):
+            self._paths = _RoutePaths("articles:author", "slug")
+        return self._paths(slug=item["slug"])
 
 
-SITEMAPS = {
+SITEMAPS: dict[str, type[_ValuesSitemap]] = {
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
@@ -100,19 +190,104 @@ SITEMAPS = {
 }
 
 
+def _xml_response(
+    root_tag: str, entry_tag: str, root: str, entries: list
+) -> HttpResponse:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<{root_tag} xmlns="{SITEMAP_NS}">\n',
+    ]
+    for path, lastmod in entries:
+        loc = xml_escape(xml_safe(root + path))
+        stamp = f"<lastmod>{w3c_datetime(lastmod)}</lastmod>" if lastmod else ""
+        lines.append(f"<{entry_tag}><loc>{loc}</loc>{stamp}</{entry_tag}>\n")
+    lines.append(f"</{root_tag}>\n")
+    response = HttpResponse(
+        "".join(lines), content_type="application/xml; charset=utf-8"
+    )
+    stamps = [lastmod for _, lastmod in entries if lastmod]
+    if stamps:
+        response["Last-Modified"] = http_date(max(stamps).timestamp())
+    # Crawlers should read sitemaps, not list them in search results.
+    response["X-Robots-Tag"] = "noindex, noarchive"
+    return response
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """The sitemap index: every page of every section sitemap, with its newest change."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        count, latest = sitemap.overview()
+        path = reverse("sitemap-section", kwargs={"section": section})
+        pages = max(1, ceil(count / sitemap.limit))
+        entries.append((path, latest))
+        entries += [(f"{path}?p={page}", latest) for page in range(2, pages + 1)]
+    return _xml_response("sitemapindex", "sitemap", site_root(request), entries)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One page of one section's sitemap; unknown sections and pages are 404s."""
+    sitemap_class = SITEMAPS.get(section)
+    raw_page = request.GET.get("p", "1")
+    if sitemap_class is None or not _PAGE_NUMBER.match(raw_page):
+        raise Http404("No such sitemap.")
+    sitemap = sitemap_class()
+    page = int(raw_page)
+    rows = list(sitemap.items()[(page - 1) * sitemap.limit : page * sitemap.limit])
+    if not rows and page > 1:
+        raise Http404("No such sitemap page.")
+    entries = []
+    for row in rows:
+        try:
+            entries.append((sitemap.location(row), sitemap.lastmod(row)))
+        except NoReverseMatch:
+            continue  # a slug no route can carry has no page to list
+    return _xml_response("urlset", "url", site_root(request), entries)
+
+
+def _news_language() -> str:
+    """Google News wants ISO 639 codes, with zh-cn and zh-tw as the only regional ones."""
+    code = settings.LANGUAGE_CODE.lower()
+    return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]
+
+
+@require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
-    """Google News sitemap: public articles of the last two days."""
+    """Google News sitemap: public articles of the last two days, newest first."""
     since = timezone.now() - NEWS_WINDOW
-    articles = (
+    rows = (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .select_related("category")
-        .only("title", "slug", "published_at", "category__slug")
-        .order_by("-published_at", "-id")[:NEWS_LIMIT]
+        .order_by("-published_at", "-id")
+        .values("title", "slug", "category__slug", "published_at")[:NEWS_LIMIT]
     )
-    return render(
+    paths = _RoutePaths("articles:detail", "category_slug", "slug")
+    root = site_root(request)
+    entries = []
+    for row in rows:
+        try:
+            path = paths(category_slug=row["category__slug"], slug=row["slug"])
+        except NoReverseMatch:
+            continue
+        entries.append(
+            {
+                "loc": xml_safe(root + path),
+                "title": xml_safe(row["title"]),
+                "published": w3c_datetime(row["published_at"]),
+            }
+        )
+    response = render(
         request,
         "sitemaps/news.xml",
-        {"articles": articles},
+        {
+            "entries": entries,
+            "publication_name": xml_safe(settings.NEWSROOM_SITE_NAME),
+            "language": _news_language(),
+        },
         content_type="application/xml; charset=utf-8",
     )
+    response["X-Robots-Tag"] = "noindex, noarchive"
+    return response

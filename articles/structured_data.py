@@ -119,7 +119,8 @@ def faq_page(items: list[FaqItem]) -> dict | None:
 
 def breadcrumbs(request: HttpRequest, trail: list[Category | Article]) -> dict:
     """BreadcrumbList from the front page down through ``trail``."""
-    crumbs = [(settings.NEWSROOM_SITE_NAME, reverse("articles:home"))]
+    # "Home", as in the visible breadcrumb trail search engines compare it with.
+    crumbs = [("Home", reverse("articles:home"))]
     crumbs += [(str(item), item.get_absolute_url()) for item in trail]
     return {
         "@context": "https://schema.org",

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS, news_sitemap
+from articles.sitemaps import news_sitemap, sitemap_index, sitemap_section
 
 from . import health, robots
 from .caching import public_page
@@ -16,18 +15,8 @@ admin.site.index_title = "Newsroom desk"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", robots.robots_txt, name="robots-txt"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap.xml", public_page(sitemap_index), name="sitemap-index"),
+    path("sitemap-<section>.xml", public_page(sitemap_section), name="sitemap-section"),
     path("news-sitemap.xml", public_page(news_sitemap), name="news-sitemap"),
     path("feeds/", include("articles.feed_urls")),
     path("admin/", admin.site.urls),

@@ -134,3 +134,16 @@ def test_list_page_query_counts_do_not_grow(anon, django_assert_max_num_queries,
     for url, limit in checks:
         with django_assert_max_num_queries(limit):
             assert anon.get(url).status_code == 200
+
+
+def test_tags_with_non_ascii_slugs_have_pages_and_feeds(anon):
+    article = make_article(tags=["Zürich", "Київ"])
+    html = anon.get(article.get_absolute_url()).content.decode()
+    for name in ("Zürich", "Київ"):
+        tag = article.tags.get(name=name)
+        url = reverse("articles:tag", args=[tag.slug])
+        assert url in html
+        response = anon.get(url)
+        assert response.status_code == 200
+        assert article.title in response.content.decode()
+        assert anon.get(reverse("feeds:tag", args=[tag.slug])).status_code == 200
