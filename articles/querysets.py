@@ -7,7 +7,8 @@ from functools import reduce
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -16,6 +17,9 @@ def _fetch_mode():
     # plan for raises instead of quietly adding a query per row.
     return models.FETCH_RAISE if settings.NEWSROOM_STRICT_FETCH else models.FETCH_PEERS
 
+
+# How many of the newest articles sharing a tag are weighed as related ones.
+RELATED_CANDIDATES = 200
 
 LISTING_FIELDS = (
     "id",
@@ -134,32 +138,43 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, limit: int = 4) -> ArticleQuerySet:
         """Related articles for the article page, in one query.
 
-        Most shared tags first, then the same category, then the newest. Only
-        the category's newest few can win without a shared tag, so they are
-        the only category-only candidates: the query stays small in a
-        category with years of archive.
+        Most shared tags first, then the same category, then the newest. The
+        candidates are the newest articles that share a tag or the category,
+        so the query stays small whatever the size of the archive.
         """
+        from .models import TaggedArticle
+
         tag_ids = [tag.id for tag in article.tags.all()]
-        others = self.model.objects.published().exclude(pk=article.pk)
-        newest_in_category = (
-            others.filter(category_id=article.category_id)
-            .order_by("-published_at", "-id")
-            .values("pk")[:limit]
-        )
-        candidates = Q(pk__in=newest_in_category)
-        shared = models.Value(0)
+        kin = Q(category_id=article.category_id)
         if tag_ids:
-            candidates |= Q(tags__id__in=tag_ids)
-            shared = Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
+            kin |= Q(tags__id__in=tag_ids)
+        candidates = (
+            self.model.objects.published()
+            .exclude(pk=article.pk)
+            .filter(kin)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        shared_tags = (
+            TaggedArticle.objects.filter(
+                content_object=OuterRef("pk"), tag_id__in=tag_ids
+            )
+            .order_by()
+            .values("content_object")
+            .annotate(n=Count("tag"))
+            .values("n")
+        )
         same_category = models.Case(
             models.When(category_id=article.category_id, then=models.Value(1)),
             default=models.Value(0),
         )
         return (
             self.for_cards()
-            .exclude(pk=article.pk)
-            .filter(candidates)
-            .annotate(shared_tags=shared, same_category=same_category)
+            .filter(pk__in=candidates)
+            .annotate(
+                shared_tags=Coalesce(Subquery(shared_tags), 0),
+                same_category=same_category,
+            )
             .order_by("-shared_tags", "-same_category", "-published_at", "-id")[:limit]
         )
 
