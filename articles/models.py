@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from taggit.models import TaggedItemBase
 from .images import sanitise_image
 from .markup import markdown_to_text, render_markdown
 from .querysets import ArticleQuerySet
+from .search_index import index_article
 
 # First path segments the site itself uses; a category cannot take them.
 RESERVED_CATEGORY_SLUGS = frozenset(
@@ -226,6 +228,9 @@ class Article(models.Model):
     # Derived from the sections on every save; never edited by hand.
     body_text = models.TextField(blank=True, editable=False)
     excerpt = models.CharField(max_length=320, blank=True, editable=False)
+    # Full-text search on PostgreSQL (GIN-indexed by migration 0002; SQLite
+    # uses an FTS5 table instead). Kept current by articles/search_index.py.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -267,6 +272,7 @@ class Article(models.Model):
         if self.pk:
             ArticleRedirect.remember_article_move(self)
         super().save(*args, **kwargs)
+        index_article(self, kwargs.get("update_fields"))
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -329,6 +335,7 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(
             body_text=self.body_text, excerpt=self.excerpt
         )
+        index_article(self)
 
 
 class TaggedArticle(TaggedItemBase):

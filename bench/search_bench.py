@@ -1,0 +1,345 @@
+"""How fast search answers with a large archive, on SQLite and on PostgreSQL.
+
+Builds a scratch database of synthetic articles (bulk inserts, then one
+batched index build – not a save per article), then runs a fixed, seeded mix
+of searches through the code the search page uses (count, ranked page,
+snippets, article cards) and prints the median and 95th percentile per kind
+of query and overall. A few full requests through Django's test client, with
+the page cache emptied before each, show what a reader waits for.
+
+    .venv/bin/python bench/run.py search --backend both --articles 100000
+    .venv/bin/python bench/search_bench.py --backend sqlite --articles 20000
+
+SQLite gets a file in a new temporary folder; PostgreSQL a scratch database
+(newsroom_bench_search by default) that the script creates and drops. The
+build takes a few minutes at 100,000 articles and prints its progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_PG_DATABASE = "newsroom_bench_search"
+CATEGORIES = 12
+GOAL_MEDIAN_MS = 20
+GOAL_P95_MS = 50
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--backend", choices=["sqlite", "postgres", "both"], default="both"
+    )
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="timed runs of the query mix"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=2, help="rounds of full page requests"
+    )
+    parser.add_argument(
+        "--pg-admin-url",
+        default=DEFAULT_PG_ADMIN_URL,
+        help="a PostgreSQL database to connect to while creating the scratch one",
+    )
+    parser.add_argument("--pg-database", default=DEFAULT_PG_DATABASE)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch database afterwards"
+    )
+    return parser.parse_args(argv)
+
+
+# -- database setup ---------------------------------------------------------
+
+
+def _pg_admin(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def prepare_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
+    """Create the scratch database; returns its URL and a function that removes it."""
+    if args.backend == "sqlite":
+        folder = tempfile.mkdtemp(prefix="newsroom-search-bench-")
+        return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder)
+    name = args.pg_database
+    if not name.replace("_", "").isalnum():
+        raise SystemExit("--pg-database must be letters, digits and underscores.")
+    with _pg_admin(args.pg_admin_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = args.pg_admin_url.rsplit("/", 1)[0]
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with _pg_admin(args.pg_admin_url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    return f"{base}/{name}", drop
+
+
+def configure_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    os.environ["NEWSROOM_STRICT_FETCH"] = "0"
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The hashed static manifest needs collectstatic; the pages only need URLs.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+def build(count: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.models import Article, Category
+    from articles.search_index import rebuild_index
+    from bench.search_corpus import Corpus
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    categories = Category.objects.bulk_create(
+        Category(name=f"Section {n}", slug=f"section-{n}", position=n)
+        for n in range(1, CATEGORIES + 1)
+    )
+    corpus = Corpus()
+    rng = random.Random(7)
+    now = timezone.now()
+    span = timedelta(days=3 * 365)
+    batch: list[Article] = []
+    for n in range(1, count + 1):
+        title, dek, body = corpus.article()
+        roll = rng.random()
+        published_at = now - span + span * (n / count) - timedelta(hours=2)
+        status = Article.Status.PUBLISHED
+        if roll < 0.02:
+            status = Article.Status.DRAFT
+        elif roll < 0.03:
+            published_at = now + timedelta(days=rng.randint(1, 30))  # scheduled
+        batch.append(
+            Article(
+                title=title[:200],
+                slug=f"story-{n}",
+                dek=dek[:400],
+                category=categories[n % CATEGORIES],
+                status=status,
+                published_at=published_at,
+                body_text=body,
+                excerpt=body[:300],
+            )
+        )
+        if len(batch) == 2000 or n == count:
+            with transaction.atomic():
+                Article.objects.bulk_create(batch)
+            batch = []
+            if n % 10_000 == 0 or n == count:
+                print(
+                    f"  {n:,} articles written ({time.monotonic() - started:.0f} s)",
+                    flush=True,
+                )
+
+    def progress(done: int, total: int) -> None:
+        if done % 20_000 < 2000 or done == total:
+            print(
+                f"  {done:,} of {total:,} indexed ({time.monotonic() - started:.0f} s)",
+                flush=True,
+            )
+
+    rebuild_index(batch_size=2000, progress=progress)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE articles_article")
+    print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+
+
+# -- the query mix ----------------------------------------------------------
+
+
+def query_mix(seed: int = 99) -> list[tuple[str, str, dict]]:
+    """(kind, query text, filter parameters) – the same list on every run."""
+    from bench.search_corpus import COLLOCATIONS, NEWS_WORDS, TOPICAL_WORDS, Corpus
+
+    rng = random.Random(seed)
+    rare_tail = Corpus().tail[8000:]
+    common = rng.sample(NEWS_WORDS[:40], 6)
+    mix: list[tuple[str, str, dict]] = []
+    mix += [("common word", word, {}) for word in common]
+    mix += [("uncommon word", word, {}) for word in rng.sample(TOPICAL_WORDS, 6)]
+    mix += [("rare word", word, {}) for word in rng.sample(rare_tail, 6)]
+    mix += [
+        ("two words", f"{a} {b}", {})
+        for a, b in zip(
+            rng.sample(NEWS_WORDS, 6),
+            rng.sample(NEWS_WORDS[:20] + TOPICAL_WORDS[:20], 6),
+            strict=True,
+        )
+    ]
+    mix += [("phrase", f'"{phrase}"', {}) for phrase in rng.sample(COLLOCATIONS, 6)]
+    mix += [
+        ("exclusion", f"{a} -{b}", {})
+        for a, b in zip(
+            rng.sample(NEWS_WORDS[:40], 6), rng.sample(NEWS_WORDS, 6), strict=True
+        )
+    ]
+    mix += [
+        ("category filter", word, {"category": f"section-{rng.randint(1, CATEGORIES)}"})
+        for word in rng.sample(NEWS_WORDS[:40] + TOPICAL_WORDS, 6)
+    ]
+    mix += [
+        ("either word", f"{a} OR {b}", {})
+        for a, b in zip(
+            rng.sample(TOPICAL_WORDS, 3), rng.sample(TOPICAL_WORDS, 3), strict=True
+        )
+    ]
+    return mix
+
+
+def _filters(params: dict):
+    from articles.models import Category
+    from articles.search_backends import SearchFilters
+
+    slug = params.get("category")
+    if not slug:
+        return SearchFilters()
+    return SearchFilters(category_id=Category.objects.get(slug=slug).pk)
+
+
+def search_once(query: str, filters) -> tuple[int, int]:
+    """What the search page does for one query: the count, then page one."""
+    from articles.search import PER_PAGE, SearchResults
+    from articles.search_backends import backend_for
+    from articles.search_query import parse_query
+
+    results = SearchResults(backend_for(parse_query(query), filters))
+    count = results.count()
+    return count, len(results[0:PER_PAGE])
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(args: argparse.Namespace) -> dict[str, float]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from articles.search import RESULT_LIMIT
+
+    mix = query_mix()
+    prepared = [(kind, text, _filters(params), params) for kind, text, params in mix]
+    for _kind, text, filters, _params in prepared:  # warm the caches once
+        search_once(text, filters)
+    by_kind: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    for _ in range(args.rounds):
+        for kind, text, filters, _params in prepared:
+            started = time.perf_counter()
+            count, _shown = search_once(text, filters)
+            by_kind.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            counts[text] = count
+    everything = [ms for samples in by_kind.values() for ms in samples]
+
+    print(f"\n{connection.vendor}: {len(everything)} searches ({len(mix)} queries)")
+    print(
+        f"  {'kind':<16} {'median':>7} {'p95':>8}  matches"
+        f" ({RESULT_LIMIT} means {RESULT_LIMIT} or more)"
+    )
+    for kind, samples in by_kind.items():
+        examples = [t for k, t, _f, _p in prepared if k == kind]
+        matched = ", ".join(f"{counts[t]}" for t in examples[:6])
+        print(
+            f"  {kind:<16} {statistics.median(samples):7.1f}  {percentile(samples, 0.95):7.1f}"
+            f"  {matched}"
+        )
+    median, p95 = statistics.median(everything), percentile(everything, 0.95)
+    print(f"  {'all searches':<16} {median:7.1f}  {p95:7.1f}  ms")
+
+    client = Client()
+    pages = []
+    for _ in range(args.requests):
+        for _kind, text, _unused, params in prepared:
+            cache.clear()  # every request renders: the page cache would hide the search
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": text, **params})
+            pages.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"/search/?q={text} answered {response.status_code}")
+    print(
+        f"  full page requests (uncached): median {statistics.median(pages):.1f} ms,"
+        f" p95 {percentile(pages, 0.95):.1f} ms over {len(pages)}"
+    )
+    verdict = "meets" if median < GOAL_MEDIAN_MS and p95 < GOAL_P95_MS else "MISSES"
+    print(
+        f"  {verdict} the goal (median < {GOAL_MEDIAN_MS} ms, p95 < {GOAL_P95_MS} ms)"
+    )
+    return {"median": median, "p95": p95}
+
+
+def run_one(args: argparse.Namespace) -> None:
+    database_url, remove = prepare_database(args)
+    try:
+        configure_django(database_url)
+        print(f"Building {args.articles:,} articles on {args.backend}", flush=True)
+        build(args.articles)
+        measure(args)
+    finally:
+        if args.keep:
+            print(f"  kept {database_url}")
+        else:
+            remove()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.backend != "both":
+        run_one(args)
+        return
+    # Django is configured once per process, so each database gets its own.
+    forwarded = [
+        f"--articles={args.articles}",
+        f"--rounds={args.rounds}",
+        f"--requests={args.requests}",
+        f"--pg-admin-url={args.pg_admin_url}",
+        f"--pg-database={args.pg_database}",
+        *(["--keep"] if args.keep else []),
+    ]
+    for backend in ("sqlite", "postgres"):
+        subprocess.run(
+            [sys.executable, __file__, f"--backend={backend}", *forwarded], check=True
+        )
+
+
+if __name__ == "__main__":
+    main()
