@@ -177,6 +177,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return "Scheduled"
         return "No"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).defer("search_vector")
+
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
 

@@ -93,6 +93,8 @@ class ArticleQuerySet(models.QuerySet):
 
         return (
             self.select_related("category")
+            # Large columns the page never shows.
+            .defer("search_vector", "body_text")
             .prefetch_related(
                 Prefetch(
                     "bylines",

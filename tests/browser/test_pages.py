@@ -17,6 +17,7 @@ def test_public_pages_load_without_errors_or_csp_violations(open_page, long_arti
         long_article.get_absolute_url(),
         f"/tags/{tag.slug}/",
         author.get_absolute_url(),
+        "/search/?q=diplomacy",
     ]
     for viewport in (PHONE, DESKTOP):
         tab = open_page(viewport=viewport)
