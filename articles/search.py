@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from newsroom.caching import public_page
 
 from .models import Article, Category
+from .pagination import paginate
 from .search_backends import (
     SearchBackend,
     SearchFilters,
@@ -23,7 +24,6 @@ from .search_backends import (
     highlight,
 )
 from .search_query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
-from .views import paginate
 
 PER_PAGE = 10
 # Readers can page through this many results, the newest matches of a

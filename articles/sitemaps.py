@@ -29,14 +29,13 @@ from taggit.models import Tag
 
 from .feeds import xml_safe
 from .models import Article, Author, Category
+from .pagination import page_number
 
 # The sitemap protocol's limit per file; longer lists continue on ?p=2, ?p=3…
 URLS_PER_SITEMAP = 50_000
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-# Page numbers are short ASCII digits; anything else is not a page of ours.
-_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
 # What the ``slug`` path converter accepts.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
@@ -231,11 +230,10 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One page of one section's sitemap; unknown sections and pages are 404s."""
     sitemap_class = SITEMAPS.get(section)
-    raw_page = request.GET.get("p", "1")
-    if sitemap_class is None or not _PAGE_NUMBER.match(raw_page):
+    if sitemap_class is None:
         raise Http404("No such sitemap.")
+    page = page_number(request, "p", maximum=999_999)
     sitemap = sitemap_class()
-    page = int(raw_page)
     rows = list(sitemap.items()[(page - 1) * sitemap.limit : page * sitemap.limit])
     if not rows and page > 1:
         raise Http404("No such sitemap page.")

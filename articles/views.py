@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -18,32 +16,11 @@ from newsroom.caching import public_page
 from . import structured_data
 from .models import Article, ArticleRedirect, Author, Category
 from .navigation import menu_categories
+from .pagination import paginate
 from .reading import ArticleLayout
 
-PER_PAGE = 20
-# Deeper pages are refused rather than making the database skip millions of rows.
-MAX_PAGE = 500
 FRONT_PAGE_TOP_STORIES = 7
 FRONT_PAGE_PER_CATEGORY = 4
-
-
-def paginate(
-    request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE
-) -> Page:
-    """Return the requested page of ``queryset``; any malformed or missing page is a 404."""
-    raw = request.GET.get("page", "1")
-    if (
-        not raw.isascii()
-        or not raw.isdigit()
-        or len(raw) > 4
-        or not 1 <= int(raw) <= MAX_PAGE
-    ):
-        raise Http404("No such page.")
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-    number = int(raw)
-    if number > paginator.num_pages:
-        raise Http404("No such page.")
-    return paginator.page(number)
 
 
 @public_page

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.views import PER_PAGE
+from articles.pagination import PER_PAGE
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
