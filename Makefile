@@ -5,7 +5,9 @@
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV := DJANGO_DEBUG=1
+# The demo site always runs on its own SQLite file and local-memory cache, even
+# in a shell where DATABASE_URL or REDIS_URL point at a real server.
+DEV := DJANGO_DEBUG=1 DATABASE_URL= REDIS_URL=
 
 # The first Python 3.12+ found: versioned names on PATH, then pyenv installs.
 FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
@@ -17,7 +19,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	done
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install dev-install run serve admin test pytest test-browser lint format \
+.PHONY: help which-python venv install dev-install run serve admin test pytest test-browser lint format \
 	check migrations-check bench clean
 
 help:
@@ -28,6 +30,11 @@ help:
 	@echo "make serve         production-style server (gunicorn, DEBUG off)"
 	@echo "make format        fix formatting; make lint checks it"
 	@echo "make bench         benchmarks (see bench/README.md)"
+
+which-python:
+	@python=$$($(FIND_PYTHON)); \
+	if [ -z "$$python" ]; then echo "No Python 3.12 or newer found." >&2; exit 1; fi; \
+	echo "$$python"
 
 venv:
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \

@@ -8,6 +8,7 @@ and a safe one in production (DEBUG off, a secret key required).
 import os
 import warnings
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name such as Europe/London, not {value!r}."
+        ) from None
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().upper() or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(choices)}, not {value!r}."
+        )
+    return value
 
 
 def env_secret(name: str, *, required: bool, dev_default: str) -> str:
@@ -199,7 +220,7 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 # Times are stored in UTC and shown to readers in the newsroom's own zone.
-NEWSROOM_DISPLAY_TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Europe/London")
+NEWSROOM_DISPLAY_TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "Europe/London")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("NEWSROOM_STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -295,7 +316,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO"),
+        "level": env_choice(
+            "NEWSROOM_LOG_LEVEL",
+            "INFO",
+            ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        ),
     },
     "loggers": {
         # Disallowed hosts are noise from scanners, not errors.
