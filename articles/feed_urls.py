@@ -7,36 +7,44 @@ from . import feeds
 app_name = "feeds"
 
 urlpatterns = [
-    path("latest/", public_page(feeds.ArticleFeed()), name="latest"),
+    path("latest/", public_page(query=())(feeds.ArticleFeed()), name="latest"),
     path(
-        "latest/atom/", public_page(feeds.atom(feeds.ArticleFeed)()), name="latest-atom"
+        "latest/atom/",
+        public_page(query=())(feeds.atom(feeds.ArticleFeed)()),
+        name="latest-atom",
     ),
-    path("categories/<slug:slug>/", public_page(feeds.CategoryFeed()), name="category"),
+    path(
+        "categories/<slug:slug>/",
+        public_page(query=())(feeds.CategoryFeed()),
+        name="category",
+    ),
     path(
         "categories/<slug:slug>/atom/",
-        public_page(feeds.atom(feeds.CategoryFeed)()),
+        public_page(query=())(feeds.atom(feeds.CategoryFeed)()),
         name="category-atom",
     ),
-    path("tags/<str:slug>/", public_page(feeds.TagFeed()), name="tag"),
+    path("tags/<str:slug>/", public_page(query=())(feeds.TagFeed()), name="tag"),
     path(
         "tags/<str:slug>/atom/",
-        public_page(feeds.atom(feeds.TagFeed)()),
+        public_page(query=())(feeds.atom(feeds.TagFeed)()),
         name="tag-atom",
     ),
-    path("authors/<slug:slug>/", public_page(feeds.AuthorFeed()), name="author"),
+    path(
+        "authors/<slug:slug>/", public_page(query=())(feeds.AuthorFeed()), name="author"
+    ),
     path(
         "authors/<slug:slug>/atom/",
-        public_page(feeds.atom(feeds.AuthorFeed)()),
+        public_page(query=())(feeds.atom(feeds.AuthorFeed)()),
         name="author-atom",
     ),
     path(
         "articles/<int:pk>/comments/",
-        public_page(feeds.ArticleCommentsFeed()),
+        public_page(query=())(feeds.ArticleCommentsFeed()),
         name="article-comments",
     ),
     path(
         "articles/<int:pk>/comments/atom/",
-        public_page(feeds.atom(feeds.ArticleCommentsFeed)()),
+        public_page(query=())(feeds.atom(feeds.ArticleCommentsFeed)()),
         name="article-comments-atom",
     ),
 ]

@@ -26,6 +26,7 @@ from django.utils.html import escape, linebreaks
 from taggit.models import Tag
 
 from comments.models import Comment
+from newsroom.site import absolute_url
 
 from .models import Article, Author, Category
 from .querysets import LISTING_FIELDS
@@ -115,11 +116,7 @@ class NewsFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def absolute(self, path: str) -> str:
-        if path.startswith(("http://", "https://")):
-            return path
-        if settings.NEWSROOM_BASE_URL:
-            return settings.NEWSROOM_BASE_URL + path
-        return self.request.build_absolute_uri(path)
+        return absolute_url(self.request, path)
 
     def tag_uri(self, kind: str, pk: int, created: datetime) -> str:
         """A permanent RFC 4151 id: unlike the link, it survives a new slug or category."""

@@ -27,6 +27,8 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from newsroom.site import site_root
+
 from .feeds import xml_safe
 from .models import Article, Author, Category
 from .pagination import page_number
@@ -38,11 +40,6 @@ NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # What the ``slug`` path converter accepts.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
-
-
-def site_root(request: HttpRequest) -> str:
-    """The scheme and host every address in a sitemap starts with."""
-    return settings.NEWSROOM_BASE_URL or f"{request.scheme}://{request.get_host()}"
 
 
 def w3c_datetime(moment: datetime) -> str:
@@ -89,16 +86,6 @@ class _ValuesSitemap(Sitemap):
             self.items().order_by().aggregate(count=Count("*"), latest=Max("lastmod"))
         )
         return totals["count"], totals["latest"]
-
-    def get_latest_lastmod(self) -> datetime | None:
-        # Django's default would compute ``lastmod`` for every item in Python.
-        return self.overview()[1]
-
-    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
-        if settings.NEWSROOM_BASE_URL:
-            protocol, _, domain = settings.NEWSROOM_BASE_URL.partition("://")
-            return self._urls(page, protocol, domain)
-        return super().get_urls(page=page, site=site, protocol=protocol)
 
 
 class ArticleSitemap(_ValuesSitemap):

@@ -11,24 +11,20 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 
+from newsroom.site import absolute_url
+
 from .markup import html_to_text
-from .models import Article, Category, FaqItem
-
-
-def absolute(request: HttpRequest, path: str) -> str:
-    if settings.NEWSROOM_BASE_URL:
-        return settings.NEWSROOM_BASE_URL + path
-    return request.build_absolute_uri(path)
+from .models import Article, FaqItem
 
 
 def publisher(request: HttpRequest) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.NEWSROOM_SITE_NAME,
-        "url": absolute(request, reverse("articles:home")),
+        "url": absolute_url(request, reverse("articles:home")),
         "logo": {
             "@type": "ImageObject",
-            "url": absolute(request, static("img/logo.png")),
+            "url": absolute_url(request, static("img/logo.png")),
             "width": 600,
             "height": 60,
         },
@@ -40,10 +36,10 @@ def website(request: HttpRequest) -> dict:
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": settings.NEWSROOM_SITE_NAME,
-        "url": absolute(request, reverse("articles:home")),
+        "url": absolute_url(request, reverse("articles:home")),
         "potentialAction": {
             "@type": "SearchAction",
-            "target": absolute(request, reverse("articles:search"))
+            "target": absolute_url(request, reverse("articles:search"))
             + "?q={search_term_string}",
             "query-input": "required name=search_term_string",
         },
@@ -51,7 +47,7 @@ def website(request: HttpRequest) -> dict:
 
 
 def news_article(request: HttpRequest, article: Article) -> dict:
-    url = absolute(request, article.get_absolute_url())
+    url = absolute_url(request, article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -64,7 +60,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
             {
                 "@type": "Person",
                 "name": byline.author.name,
-                "url": absolute(request, byline.author.get_absolute_url()),
+                "url": absolute_url(request, byline.author.get_absolute_url()),
             }
             for byline in article.bylines.all()
         ],
@@ -84,7 +80,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         data["image"] = [
             {
                 "@type": "ImageObject",
-                "url": absolute(request, article.lead_image.url),
+                "url": absolute_url(request, article.lead_image.url),
                 "width": article.lead_image_width,
                 "height": article.lead_image_height,
                 "caption": article.lead_image_caption or article.lead_image_alt,
@@ -117,11 +113,8 @@ def faq_page(items: list[FaqItem]) -> dict | None:
     }
 
 
-def breadcrumbs(request: HttpRequest, trail: list[Category | Article]) -> dict:
-    """BreadcrumbList from the front page down through ``trail``."""
-    # "Home", as in the visible breadcrumb trail search engines compare it with.
-    crumbs = [("Home", reverse("articles:home"))]
-    crumbs += [(str(item), item.get_absolute_url()) for item in trail]
+def breadcrumbs(request: HttpRequest, crumbs: list[tuple[str, str]]) -> dict:
+    """BreadcrumbList of ``crumbs``, the (name, path) pairs of the visible trail."""
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -130,7 +123,7 @@ def breadcrumbs(request: HttpRequest, trail: list[Category | Article]) -> dict:
                 "@type": "ListItem",
                 "position": n,
                 "name": name,
-                "item": absolute(request, path),
+                "item": absolute_url(request, path),
             }
             for n, (name, path) in enumerate(crumbs, start=1)
         ],

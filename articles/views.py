@@ -8,6 +8,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from taggit.models import Tag
 
@@ -23,7 +24,7 @@ FRONT_PAGE_TOP_STORIES = 7
 FRONT_PAGE_PER_CATEGORY = 4
 
 
-@public_page
+@public_page(query=())
 def home(request: HttpRequest) -> HttpResponse:
     top = list(Article.objects.for_listing()[:FRONT_PAGE_TOP_STORIES])
     menu = menu_categories()
@@ -49,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(query=("page",))
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = paginate(request, Article.objects.for_listing().filter(category=category))
@@ -60,33 +61,49 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "category": category,
             "page": page,
             "current_category_id": category.pk,
-            "breadcrumbs_ld": structured_data.breadcrumbs(request, [category]),
+            **_breadcrumbs(request, [(category.name, category.get_absolute_url())]),
         },
     )
 
 
-@public_page
+@public_page(query=("page",))
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.for_listing().tagged(tag))
     if not page.object_list:
         # A tag used only by drafts must not reveal itself.
         raise Http404("No articles with this tag.")
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    trail = [(tag.name, reverse("articles:tag", args=[tag.slug]))]
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {
+            "tag": tag,
+            "page": page,
+            **_breadcrumbs(request, trail),
+        },
+    )
 
 
-@public_page
+@public_page(query=("page",))
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page = paginate(
         request, Article.objects.for_listing().filter(bylines__author=author)
     )
+    trail = [(author.name, author.get_absolute_url())]
     return render(
-        request, "articles/author_detail.html", {"author": author, "page": page}
+        request,
+        "articles/author_detail.html",
+        {
+            "author": author,
+            "page": page,
+            **_breadcrumbs(request, trail),
+        },
     )
 
 
-@public_page
+@public_page(query=())
 def article_detail(request: HttpRequest, category_slug: str, slug: str) -> HttpResponse:
     article = (
         Article.objects.published()
@@ -116,6 +133,15 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     return response
+
+
+def _breadcrumbs(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
+    """The visible breadcrumb trail from the front page, and the same as JSON-LD."""
+    crumbs = [("Home", reverse("articles:home")), *trail]
+    return {
+        "breadcrumbs": crumbs,
+        "breadcrumbs_ld": structured_data.breadcrumbs(request, crumbs),
+    }
 
 
 def _render_article(
@@ -155,8 +181,12 @@ def _render_article(
             "current_category_id": article.category_id,
             "article_ld": structured_data.news_article(request, article),
             "faq_ld": structured_data.faq_page(layout.faq_items),
-            "breadcrumbs_ld": structured_data.breadcrumbs(
-                request, [article.category, article]
+            **_breadcrumbs(
+                request,
+                [
+                    (article.category.name, article.category.get_absolute_url()),
+                    (article.title, article.get_absolute_url()),
+                ],
             ),
         },
     )

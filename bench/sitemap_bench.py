@@ -16,7 +16,9 @@ touch a database holding articles it did not make.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -43,7 +45,8 @@ def parse_args() -> argparse.Namespace:
 
 def configure(database_url: str) -> None:
     if not database_url:
-        folder = tempfile.mkdtemp(prefix="newsroom-bench-")
+        folder = tempfile.mkdtemp(prefix="newsroom-sitemapbench-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         database_url = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")

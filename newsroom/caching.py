@@ -15,17 +15,19 @@ creates a missing generation without racing another server.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
@@ -106,60 +108,80 @@ def current_generation() -> tuple[int, int]:
 
 
 def _page_key(request: HttpRequest, generation: int) -> str:
-    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    address = f"{request.get_host()}{request.path}?{request.GET.urlencode()}".encode()
     return f"page:{generation}:{hashlib.sha256(address).hexdigest()[:32]}"
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _keep_only(request: HttpRequest, names: tuple[str, ...]) -> None:
+    """Drop every query parameter the page does not use (utm_source, fbclid…).
+
+    The view, its links and the cache key then see the same clean address, so
+    tracking parameters can neither split the cache nor leak into the page.
+    """
+    kept = [
+        (name, value) for name in sorted(names) for value in request.GET.getlist(name)
+    ]
+    request.GET = QueryDict(urlencode(kept))
+
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    query: tuple[str, ...] | None = None,
+):
     """Serve a page the same to every reader from the cache, and let browsers keep it briefly.
 
     Only for pages that do not depend on who is asking: no session, no CSRF
-    token, no per-user content.
+    token, no per-user content. ``query`` names the query parameters the page
+    reads (``("page",)`` for a list, ``()`` for none); others are dropped
+    before the view runs. ``None`` keeps them all.
     """
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        try:
-            generation, ttl = current_generation()
-            key = _page_key(request, generation)
-            stored = cache.get(key)
-        except CACHE_ERRORS:
-            logger.warning("Cache unreachable; serving %s uncached", request.path)
-            response = view(request, *args, **kwargs)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            if query is not None:
+                _keep_only(request, query)
+            return _serve(view, request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate if view is None else decorate(view)
+
+
+def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs):
+    try:
+        generation, ttl = current_generation()
+        key = _page_key(request, generation)
+        stored = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable; serving %s uncached", request.path)
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    if stored is not None:
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for name, value in stored["headers"].items():
+            response[name] = value
+        response["X-Cache"] = "hit"
+    else:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # TemplateResponse
+        if not _is_storable(request, response):
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        if stored is not None:
-            response = HttpResponse(stored["content"], status=stored["status"])
-            for name, value in stored["headers"].items():
-                response[name] = value
-            response["X-Cache"] = "hit"
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # TemplateResponse (e.g. sitemaps)
-            if _is_storable(request, response):
-                headers = {
-                    h: response[h] for h in _KEPT_HEADERS if response.has_header(h)
-                }
-                cache.set(
-                    key,
-                    {"content": response.content, "status": 200, "headers": headers},
-                    ttl,
-                )
-                response["X-Cache"] = "miss"
-            else:
-                patch_cache_control(response, private=True, no_cache=True)
-                return response
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=min(ttl, settings.NEWSROOM_BROWSER_CACHE_SECONDS),
-        )
-        return response
-
-    return wrapper
+        headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
+        stored = {"content": response.content, "status": 200, "headers": headers}
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set(key, stored, ttl)
+        response["X-Cache"] = "miss"
+    patch_cache_control(
+        response, public=True, max_age=min(ttl, settings.NEWSROOM_BROWSER_CACHE_SECONDS)
+    )
+    return response
 
 
 def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from .site import site_root
 
 # Pages that are private, per-visitor or endless for a crawler.
 DISALLOWED = ("/admin/", "/preview/", "/search/")
@@ -12,7 +13,7 @@ DISALLOWED = ("/admin/", "/preview/", "/search/")
 @cache_control(public=True, max_age=60 * 60)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read everything public; they are pointed at both sitemaps."""
-    base = settings.NEWSROOM_BASE_URL or f"{request.scheme}://{request.get_host()}"
+    base = site_root(request)
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in DISALLOWED),

@@ -15,9 +15,13 @@ admin.site.index_title = "Newsroom desk"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", robots.robots_txt, name="robots-txt"),
-    path("sitemap.xml", public_page(sitemap_index), name="sitemap-index"),
-    path("sitemap-<section>.xml", public_page(sitemap_section), name="sitemap-section"),
-    path("news-sitemap.xml", public_page(news_sitemap), name="news-sitemap"),
+    path("sitemap.xml", public_page(query=())(sitemap_index), name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        public_page(query=("p",))(sitemap_section),
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", public_page(query=())(news_sitemap), name="news-sitemap"),
     path("feeds/", include("articles.feed_urls")),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.pagination import PER_PAGE
 from tests.factories import make_article, make_author, make_category
+from tests.pages import elements, json_ld_blocks
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,39 @@ def test_tags_with_non_ascii_slugs_have_pages_and_feeds(anon):
         assert response.status_code == 200
         assert article.title in response.content.decode()
         assert anon.get(reverse("feeds:tag", args=[tag.slug])).status_code == 200
+
+
+def test_list_pages_have_a_breadcrumb_trail_and_their_own_share_tags(anon):
+    author = make_author(name="Lena Park", bio="Covers science.")
+    category = make_category(
+        name="Science", slug="science", description="Labs and space."
+    )
+    make_article(category=category, authors=[author], tags=["Space"])
+    pages = {
+        category.get_absolute_url(): ("Science", "Labs and space."),
+        reverse("articles:tag", args=["space"]): ("Space", "Articles about Space"),
+        author.get_absolute_url(): ("Lena Park", "Covers science."),
+    }
+    for url, (name, description) in pages.items():
+        html = anon.get(url, {"utm_campaign": "x"}).content.decode()
+        crumbs = json_ld_blocks(html)["BreadcrumbList"]["itemListElement"]
+        assert [c["name"] for c in crumbs] == ["Home", name]
+        assert crumbs[-1]["item"] == "http://testserver" + url
+        assert f'<span aria-current="page">{name}</span>' in html
+        assert elements(html, "meta", property="og:title", content=name)
+        assert elements(html, "meta", property="og:description", content=description)
+        assert elements(
+            html, "meta", property="og:url", content="http://testserver" + url
+        )
+        share = elements(html, "meta", property="og:image")[0]["content"]
+        assert share == "http://testserver/static/img/share.png"
+
+
+def test_base_url_setting_governs_canonical_addresses(anon, settings):
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    category = make_category()
+    make_article(category=category)
+    html = anon.get(category.get_absolute_url()).content.decode()
+    canonical = "https://news.example.org" + category.get_absolute_url()
+    assert elements(html, "link", rel="canonical", href=canonical)
+    assert elements(html, "meta", property="og:url", content=canonical)

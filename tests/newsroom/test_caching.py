@@ -87,9 +87,25 @@ def test_cache_lifetime_never_outlasts_the_next_publication(anon, settings):
     assert "max-age=90" in response["Cache-Control"]
 
 
-def test_pages_for_other_hosts_or_queries_are_cached_apart(anon):
-    make_article()
-    assert anon.get("/")["X-Cache"] == "miss"
-    assert anon.get("/", HTTP_HOST="localhost")["X-Cache"] == "miss"
-    assert anon.get("/?utm=1")["X-Cache"] == "miss"
-    assert anon.get("/")["X-Cache"] == "hit"
+def test_pages_for_other_hosts_or_pages_are_cached_apart(anon):
+    category = make_category()
+    for _ in range(21):
+        make_article(category=category)
+    url = category.get_absolute_url()
+    assert anon.get(url)["X-Cache"] == "miss"
+    assert anon.get(url, HTTP_HOST="localhost")["X-Cache"] == "miss"
+    assert anon.get(url, {"page": 2})["X-Cache"] == "miss"
+    assert anon.get(url)["X-Cache"] == "hit"
+
+
+def test_tracking_parameters_neither_split_the_cache_nor_reach_the_page(anon):
+    category = make_category()
+    for _ in range(21):
+        make_article(category=category)
+    url = category.get_absolute_url()
+    assert anon.get(url)["X-Cache"] == "miss"
+    tracked = anon.get(url, {"utm_source": "mail", "fbclid": "x1"})
+    assert tracked["X-Cache"] == "hit"
+    html = anon.get(url, {"page": 2, "utm_source": "mail"}).content.decode()
+    assert "utm_source" not in html
+    assert f'<link rel="canonical" href="http://testserver{url}?page=2">' in html
