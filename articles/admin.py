@@ -15,11 +15,11 @@ from .models import (
     Author,
     Byline,
     Category,
+    CategoryRedirect,
     FaqItem,
     Section,
-    table_rows_errors,
 )
-from .tabular import parse_table_text, rows_to_text
+from .tabular import parse_table_text, rows_to_text, table_rows_errors
 
 
 @admin.register(Category)
@@ -71,8 +71,8 @@ class TableForm(forms.ModelForm):
             "caption",
             "section",
             "position",
-            "has_header_row",
-            "has_header_column",
+            "is_first_row_header",
+            "is_first_column_header",
             "source_note",
         ]
 
@@ -215,6 +215,14 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{count} article(s) returned to draft.", messages.SUCCESS
         )
+
+
+@admin.register(CategoryRedirect)
+class CategoryRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "category", "created_at"]
+    list_select_related = ["category"]
+    search_fields = ["old_slug", "category__name"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(ArticleRedirect)

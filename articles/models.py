@@ -16,6 +16,7 @@ from .images import sanitise_image
 from .markup import markdown_to_text, render_markdown
 from .querysets import ArticleQuerySet
 from .search_index import index_article
+from .tabular import table_rows_errors
 
 # First path segments the site itself uses; a category cannot take them.
 RESERVED_CATEGORY_SLUGS = frozenset(
@@ -85,6 +86,10 @@ class Category(models.Model):
             )
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
+            CategoryRedirect.objects.filter(old_slug=self.slug).delete()
+            CategoryRedirect.objects.update_or_create(
+                old_slug=old_slug, defaults={"category": self}
+            )
             ArticleRedirect.remember_category_move(self, old_slug)
 
     def get_absolute_url(self) -> str:
@@ -93,7 +98,11 @@ class Category(models.Model):
 
 class Author(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The author's page is /authors/slug/; changing it breaks links to it.",
+    )
     role = models.CharField(
         max_length=120,
         blank=True,
@@ -102,7 +111,11 @@ class Author(models.Model):
     bio = models.TextField(
         blank=True, help_text="A few sentences for the author's page."
     )
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A square portrait works best. Location data is removed on upload.",
+    )
     user = models.OneToOneField(
         "auth.User",
         null=True,
@@ -162,7 +175,11 @@ class Article(models.Model):
         help_text="Where the story was reported from, e.g. “London”.",
     )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="articles"
+        Category,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Part of the article's address. Moving a published article keeps "
+        "its old address working with a permanent redirect.",
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(
@@ -190,8 +207,15 @@ class Article(models.Model):
         blank=True,
         help_text="Describe the picture for readers who cannot see it. Required with an image.",
     )
-    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    lead_image_caption = models.CharField(
+        "caption", max_length=300, blank=True, help_text="Shown under the image."
+    )
+    lead_image_credit = models.CharField(
+        "credit",
+        max_length=200,
+        blank=True,
+        help_text="Photographer or agency, shown after the caption.",
+    )
 
     status = models.CharField(
         max_length=12,
@@ -318,19 +342,16 @@ class Article(models.Model):
 
     def refresh_derived_text(self) -> None:
         """Recompute ``body_text`` and ``excerpt`` from the saved sections and FAQ."""
-        parts = []
+        parts, lead_text = [], ""
         for section in self.sections.order_by("position", "id"):
-            if section.heading:
-                parts.append(section.heading)
-            if section.body_html:
-                parts.append(markdown_to_text(section.body))
+            text = markdown_to_text(section.body) if section.body_html else ""
+            parts += [section.heading, text]
+            lead_text = lead_text or text
         for table in self.tables.all():
             parts.append(table.as_text())
         for item in self.faq_items.order_by("position", "id"):
             parts.append(f"{item.question}\n{markdown_to_text(item.answer)}")
         self.body_text = "\n\n".join(p for p in parts if p)
-        lead = self.sections.order_by("position", "id").exclude(body="").first()
-        lead_text = markdown_to_text(lead.body) if lead else ""
         self.excerpt = Truncator(" ".join(lead_text.split())).chars(300)
         Article.objects.filter(pk=self.pk).update(
             body_text=self.body_text, excerpt=self.excerpt
@@ -362,7 +383,9 @@ class Byline(models.Model):
         Article, on_delete=models.CASCADE, related_name="bylines"
     )
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Bylines are listed in this order, lowest first."
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -418,7 +441,13 @@ class Section(models.Model):
         help_text="The #link to this section. Made from the heading when empty and then "
         "kept, so links people shared keep working if the heading is reworded.",
     )
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind,
+        default=Kind.TEXT,
+        help_text="A callout is a box beside the text and stays out of the table of "
+        "contents; an FAQ section is where the questions and answers appear.",
+    )
     body = models.TextField(
         blank=True,
         help_text="Paragraphs separated by a blank line. *Emphasis*, **strong**, "
@@ -466,11 +495,6 @@ class Section(models.Model):
         return candidate
 
 
-MAX_TABLE_ROWS = 500
-MAX_TABLE_COLUMNS = 20
-MAX_CELL_CHARS = 1000
-
-
 class ArticleTable(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="tables"
@@ -494,10 +518,10 @@ class ArticleTable(models.Model):
         help_text="Where the figures come from, shown under the table.",
     )
     rows = models.JSONField(default=list, blank=True)
-    has_header_row = models.BooleanField(
+    is_first_row_header = models.BooleanField(
         default=True, help_text="The first row holds column headings."
     )
-    has_header_column = models.BooleanField(
+    is_first_column_header = models.BooleanField(
         default=False,
         help_text="The first column names each row (e.g. a list of people).",
     )
@@ -521,45 +545,27 @@ class ArticleTable(models.Model):
 
     @property
     def header(self) -> list[str]:
-        return self.rows[0] if self.has_header_row and self.rows else []
+        return self.rows[0] if self.is_first_row_header and self.rows else []
 
     @property
     def body_rows(self) -> list[list[str]]:
-        return self.rows[1:] if self.has_header_row else self.rows
+        return self.rows[1:] if self.is_first_row_header else self.rows
 
     def as_text(self) -> str:
         lines = [self.caption, *("\t".join(row) for row in self.rows), self.source_note]
         return "\n".join(line for line in lines if line)
 
 
-def table_rows_errors(rows) -> list[str]:
-    """Return what is wrong with a table's rows (empty when they are fine)."""
-    if not isinstance(rows, list) or not rows:
-        return ["A table needs at least one row."]
-    if len(rows) > MAX_TABLE_ROWS:
-        return [f"A table may have at most {MAX_TABLE_ROWS} rows."]
-    if not all(
-        isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows
-    ):
-        return ["Every row must be a list of text cells."]
-    widths = {len(r) for r in rows}
-    if 0 in widths:
-        return ["Rows may not be empty."]
-    if max(widths) > MAX_TABLE_COLUMNS:
-        return [f"A table may have at most {MAX_TABLE_COLUMNS} columns."]
-    if len(widths) > 1:
-        return ["Every row must have the same number of cells."]
-    if any(len(c) > MAX_CELL_CHARS for r in rows for c in r):
-        return [f"A cell may hold at most {MAX_CELL_CHARS} characters."]
-    return []
-
-
 class FaqItem(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="faq_items"
     )
-    position = models.PositiveIntegerField(default=0)
-    question = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Questions are shown in this order, lowest first."
+    )
+    question = models.CharField(
+        max_length=300, help_text="Shown as a heading, and to search engines as an FAQ."
+    )
     answer = models.TextField(help_text="Same formatting as section text.")
     answer_html = models.TextField(blank=True, editable=False)
 
@@ -620,6 +626,30 @@ class ArticleRedirect(models.Model):
 
     @classmethod
     def remember_category_move(cls, category: Category, old_slug: str) -> None:
+        """Every published article of a renamed category keeps its old address (one query)."""
         moved = category.articles.exclude(published_at=None).values_list("pk", "slug")
-        for article_id, slug in moved:
-            cls.remember(article_id, old_slug, slug)
+        cls.objects.bulk_create(
+            [
+                cls(article_id=pk, old_category_slug=old_slug, old_slug=slug)
+                for pk, slug in moved
+            ],
+            update_conflicts=True,
+            unique_fields=["old_category_slug", "old_slug"],
+            update_fields=["article"],
+        )
+
+
+class CategoryRedirect(models.Model):
+    """A slug a category used to have; its old page answers with a 301."""
+
+    old_slug = models.SlugField(max_length=80, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"/{self.old_slug}/ → {self.category}"

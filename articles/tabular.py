@@ -44,6 +44,11 @@ def parse_table_text(text: str) -> list[list[str]]:
             [cell.strip() for cell in row]
             for row in csv.reader(io.StringIO("\n".join(lines)))
         ]
+    return squared(rows)
+
+
+def squared(rows: list[list[str]]) -> list[list[str]]:
+    """Rows without empty ones, short rows padded so every row is as wide as the widest."""
     rows = [row for row in rows if any(cell for cell in row)]
     width = max((len(row) for row in rows), default=0)
     return [row + [""] * (width - len(row)) for row in rows]
@@ -55,3 +60,31 @@ def rows_to_text(rows: list[list[str]]) -> str:
         "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
         for row in rows
     )
+
+
+# Bounds that keep a table readable on a page and cheap to render.
+MAX_TABLE_ROWS = 500
+MAX_TABLE_COLUMNS = 20
+MAX_CELL_CHARS = 1000
+
+
+def table_rows_errors(rows) -> list[str]:
+    """Return what is wrong with a table's rows (empty when they are fine)."""
+    if not isinstance(rows, list) or not rows:
+        return ["A table needs at least one row."]
+    if len(rows) > MAX_TABLE_ROWS:
+        return [f"A table may have at most {MAX_TABLE_ROWS} rows."]
+    if not all(
+        isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows
+    ):
+        return ["Every row must be a list of text cells."]
+    widths = {len(r) for r in rows}
+    if 0 in widths:
+        return ["Rows may not be empty."]
+    if max(widths) > MAX_TABLE_COLUMNS:
+        return [f"A table may have at most {MAX_TABLE_COLUMNS} columns."]
+    if len(widths) > 1:
+        return ["Every row must have the same number of cells."]
+    if any(len(c) > MAX_CELL_CHARS for r in rows for c in r):
+        return [f"A cell may hold at most {MAX_CELL_CHARS} characters."]
+    return []

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from newsroom.caching import public_page
 
 from . import structured_data
-from .models import Article, ArticleRedirect, Author, Category
+from .models import Article, ArticleRedirect, Author, Category, CategoryRedirect
 from .navigation import menu_categories
 from .pagination import paginate
 from .reading import ArticleLayout
@@ -52,7 +52,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page(query=("page",))
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        moved = get_object_or_404(
+            CategoryRedirect.objects.select_related("category"), old_slug=slug
+        )
+        address = moved.category.get_absolute_url()
+        if "page" in request.GET:
+            address += "?" + request.GET.urlencode()
+        return HttpResponsePermanentRedirect(address)
     page = paginate(request, Article.objects.for_listing().filter(category=category))
     return render(
         request,

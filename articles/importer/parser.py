@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
 
-from ..models import table_rows_errors
-from ..tabular import is_pipe_row, is_separator_row, split_pipe_row
+from ..tabular import (
+    is_pipe_row,
+    is_separator_row,
+    split_pipe_row,
+    squared,
+    table_rows_errors,
+)
 from . import text as t
 from .errors import ArticleParseError
 from .outline import align, apply_toc, find_headings, find_title, find_toc
@@ -26,7 +31,7 @@ TEXT, CALLOUT, FAQ = "text", "callout", "faq"
 @dataclass
 class ParsedTable:
     rows: list[list[str]]
-    has_header_row: bool
+    is_first_row_header: bool
     caption: str
     source_note: str = ""
 
@@ -367,9 +372,7 @@ class _Parser:
         rows = [split_pipe_row(line) for line in raw if not is_separator_row(line)]
         if self.markdown:
             rows = [[t.plain_inline(cell) for cell in row] for row in rows]
-        rows = [row for row in rows if any(row)]
-        width = max((len(row) for row in rows), default=0)
-        rows = [row + [""] * (width - len(row)) for row in rows]
+        rows = squared(rows)
         pending, self.pending_caption = self.pending_caption, None
         problems = table_rows_errors(rows) if len(rows) > 1 else ["too few rows"]
         if problems:

@@ -165,7 +165,7 @@ def _save_parts(
                 caption=table.caption,
                 source_note=table.source_note,
                 rows=table.rows,
-                has_header_row=table.has_header_row,
+                is_first_row_header=table.is_first_row_header,
             )
             table_position += 1
     for position, item in enumerate(parsed.faq_items):

@@ -80,7 +80,7 @@ def site_pages(db, settings, tmp_path) -> dict[str, str]:
         article,
         section=facts,
         caption="Ships by berth",
-        has_header_column=True,
+        is_first_column_header=True,
         rows=[["Berth", "Ships"], ["North", "4"], ["South", "7"]],
     )
     make_faq_item(article, question="When did it reopen?", answer="On Monday.")

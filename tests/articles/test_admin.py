@@ -70,7 +70,7 @@ def test_editor_writes_a_structured_article_in_the_admin(editor_client):
                     "caption": "Spending by service",
                     "section": "",
                     "position": 0,
-                    "has_header_row": "on",
+                    "is_first_row_header": "on",
                     "source_note": "Council accounts",
                     # As pasted from a spreadsheet: tab-separated cells.
                     "data": "Service\tPounds\r\nLibraries\t1,200\r\nParks\t800",

@@ -111,7 +111,7 @@ def test_sample_callout_then_table_then_paragraph_keep_their_order(sample):
 
 def test_sample_key_player_table(sample):
     [table] = sample.tables
-    assert table.has_header_row
+    assert table.is_first_row_header
     assert table.caption == "Key Player and Position"
     assert table.rows == [
         ["Key Player", "Position"],
@@ -392,7 +392,7 @@ def test_markdown_quotes_labels_and_headerless_table():
     assert "<blockquote>" in html and "I learnt to read here." in html
     assert "<li><strong>Opening:</strong> 1925 in a single room.</li>" in html
     [table] = reactions.tables
-    assert not table.has_header_row
+    assert not table.is_first_row_header
     assert table.rows == [["Year", "Visitors"], ["1990", "12,000"], ["2020", "31,000"]]
     assert table.caption == "Reactions"  # no header cells: named after its section
 
@@ -521,7 +521,7 @@ def test_did_you_know_listed_in_the_contents_is_still_a_box():
 def test_table_without_outer_pipes():
     text = "Title\nIntro.\nName | Role | Since\n--- | :--: | ---\nAda | Chair | 2019\nBo | Clerk | 2021\n\nAfter.\n"
     [table] = parse_article(text).tables
-    assert table.has_header_row
+    assert table.is_first_row_header
     assert table.rows == [
         ["Name", "Role", "Since"],
         ["Ada", "Chair", "2019"],

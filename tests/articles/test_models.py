@@ -216,3 +216,26 @@ def test_renaming_a_category_remembers_every_published_article():
         )
     )
     assert remembered == {a.pk, b.pk}
+
+
+@pytest.mark.django_db
+def test_renamed_category_page_and_articles_redirect(anon, django_assert_max_num_queries):
+    category = make_category(slug="europe")
+    articles = [make_article(category=category) for _ in range(30)]
+    category.slug = "europe-news"
+    # The old slug, the update, the category redirect (with its savepoints), the
+    # articles' slugs and one bulk insert: the same 11 for 3 articles or 3,000.
+    with django_assert_max_num_queries(11):
+        category.save()
+
+    response = anon.get("/europe/", {"page": 2})
+    assert response.status_code == 301
+    assert response["Location"] == "/europe-news/?page=2"
+    moved = anon.get(f"/europe/{articles[0].slug}/")
+    assert moved["Location"] == articles[0].get_absolute_url()
+
+    # Renaming back makes the live category win over its own old redirect.
+    category.slug = "europe"
+    category.save()
+    assert anon.get("/europe/").status_code == 200
+    assert anon.get("/europe-news/")["Location"] == "/europe/"
