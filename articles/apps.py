@@ -5,4 +5,9 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self) -> None:
+        from newsroom.caching import register_schedule
+
         from . import signals  # noqa: F401
+        from .models import Article
+
+        register_schedule(Article.objects.next_publication_time)

@@ -37,14 +37,4 @@ urlpatterns = [
         public_page(query=())(feeds.atom(feeds.AuthorFeed)()),
         name="author-atom",
     ),
-    path(
-        "articles/<int:pk>/comments/",
-        public_page(query=())(feeds.ArticleCommentsFeed()),
-        name="article-comments",
-    ),
-    path(
-        "articles/<int:pk>/comments/atom/",
-        public_page(query=())(feeds.atom(feeds.ArticleCommentsFeed)()),
-        name="article-comments-atom",
-    ),
 ]

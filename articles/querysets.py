@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from datetime import datetime
 from functools import reduce
 
 from django.conf import settings
@@ -52,6 +53,15 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> ArticleQuerySet:
         """Published articles whose publication time is still in the future."""
         return self.filter(status="published", published_at__gt=timezone.now())
+
+    def next_publication_time(self) -> datetime | None:
+        """When the next scheduled article goes live, if any (the page cache expires then)."""
+        return (
+            self.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def for_listing(self) -> ArticleQuerySet:
         """Public articles for cards on list pages: category joined, bylines prefetched."""

@@ -73,20 +73,24 @@ def _generation() -> int:
     return generation
 
 
-def _next_scheduled_time(generation: int) -> datetime | None:
-    """When the next scheduled article goes live, as known at this generation."""
-    from articles.models import Article
+# Functions answering "when does published content next change by itself?"
+# (a scheduled article going live); apps register theirs when they start.
+_schedules: list[Callable[[], datetime | None]] = []
 
+
+def register_schedule(source: Callable[[], datetime | None]) -> None:
+    """Make cached pages expire when ``source()`` says content next changes on its own."""
+    if source not in _schedules:
+        _schedules.append(source)
+
+
+def _next_scheduled_time(generation: int) -> datetime | None:
+    """When published content next changes on its own, as known at this generation."""
     key = f"content:next-scheduled:{generation}"
     cached = cache.get(key)
     if cached is None:
-        upcoming = (
-            Article.objects.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        cached = {"at": upcoming}
+        moments = [moment for source in _schedules if (moment := source())]
+        cached = {"at": min(moments, default=None)}
         cache.set(key, cached, settings.NEWSROOM_PAGE_CACHE_SECONDS * 10)
     return cached["at"]
 

@@ -219,7 +219,9 @@ def test_renaming_a_category_remembers_every_published_article():
 
 
 @pytest.mark.django_db
-def test_renamed_category_page_and_articles_redirect(anon, django_assert_max_num_queries):
+def test_renamed_category_page_and_articles_redirect(
+    anon, django_assert_max_num_queries
+):
     category = make_category(slug="europe")
     articles = [make_article(category=category) for _ in range(30)]
     category.slug = "europe-news"

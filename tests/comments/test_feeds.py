@@ -16,7 +16,7 @@ NOW = datetime(2031, 5, 2, 18, 0, tzinfo=UTC)
 
 
 def comments_address(article: Article, atom: bool = False) -> str:
-    name = "feeds:article-comments" + ("-atom" if atom else "")
+    name = "comments:feed" + ("-atom" if atom else "")
     return reverse(name, args=[article.pk])
 
 
