@@ -5,12 +5,18 @@ from __future__ import annotations
 import operator
 from datetime import datetime
 from functools import reduce
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from taggit.models import Tag
+
+    from .models import Article
 
 
 def _fetch_mode():
@@ -147,7 +153,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         return self.filter(reduce(operator.or_, picks))
 
-    def related_to(self, article, limit: int = 4) -> ArticleQuerySet:
+    def related_to(self, article: Article, limit: int = 4) -> ArticleQuerySet:
         """Related articles for the article page, in one query.
 
         Most shared tags first, then the same category, then the newest. The
@@ -190,13 +196,13 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-same_category", "-published_at", "-id")[:limit]
         )
 
-    def neighbours_of(self, article) -> ArticleQuerySet:
+    def neighbours_of(self, article: Article) -> tuple[Article | None, Article | None]:
         """The previous and next public articles in ``article``'s category, in one query.
 
         Order is publication time, then id for articles published at the same moment.
         """
         if article.published_at is None:
-            return self.none()
+            return None, None
         same_category = self.model.objects.published().filter(
             category_id=article.category_id
         )
@@ -208,10 +214,14 @@ class ArticleQuerySet(models.QuerySet):
             Q(published_at__gt=article.published_at)
             | Q(published_at=article.published_at, id__gt=article.id)
         ).order_by("published_at", "id")
-        return self.for_cards().filter(
+        found = self.for_cards().filter(
             Q(pk=Subquery(previous.values("pk")[:1]))
             | Q(pk=Subquery(following.values("pk")[:1]))
         )
+        here = (article.published_at, article.pk)
+        earlier = [a for a in found if (a.published_at, a.pk) < here]
+        later = [a for a in found if (a.published_at, a.pk) > here]
+        return (earlier[0] if earlier else None), (later[0] if later else None)
 
-    def tagged(self, tag) -> ArticleQuerySet:
+    def tagged(self, tag: Tag) -> ArticleQuerySet:
         return self.filter(tags=tag)

@@ -157,24 +157,8 @@ def _render_article(
 ) -> HttpResponse:
     layout = ArticleLayout(article)
     related = list(Article.objects.related_to(article)) if article.is_public else []
-    neighbours = (
-        list(Article.objects.neighbours_of(article)) if article.is_public else []
-    )
-    previous_article = next(
-        (
-            a
-            for a in neighbours
-            if (a.published_at, a.pk) < (article.published_at, article.pk)
-        ),
-        None,
-    )
-    next_article = next(
-        (
-            a
-            for a in neighbours
-            if (a.published_at, a.pk) > (article.published_at, article.pk)
-        ),
-        None,
+    previous_article, next_article = (
+        Article.objects.neighbours_of(article) if article.is_public else (None, None)
     )
     return render(
         request,

@@ -2,17 +2,16 @@
 
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.management.commands.load_demo import ARTICLES, DEMO_DIR
 from articles.models import Article, ArticleTable, Author, Category, FaqItem, Section
 from tests.factories import make_author, make_category
+from tests.pages import parse_page
+from tests.subprocesses import manage
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE = PROJECT / "articles/demo_content/peace-talks.txt"
@@ -51,11 +50,6 @@ def counts() -> tuple[int, ...]:
         model.objects.count()
         for model in (Article, Section, ArticleTable, FaqItem, Category, Author)
     )
-
-
-def toc_links(html: str) -> list[str]:
-    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
-    return re.findall(r'href="#([^"]+)"', toc)
 
 
 @pytest.mark.django_db
@@ -99,7 +93,7 @@ def test_import_sample_published_with_metadata(anon):
     assert err == ""
 
     html = anon.get(article.get_absolute_url()).content.decode()
-    links = toc_links(html)
+    links = parse_page(html).toc_links
     assert len(links) == 16
     for anchor in links:
         assert f'id="{anchor}"' in html
@@ -120,7 +114,10 @@ def test_import_draft_in_default_category(tmp_path, editor_client, anon):
     assert anon.get(article.get_absolute_url()).status_code == 404
     preview = editor_client.get(article.get_preview_url())
     assert preview.status_code == 200
-    assert toc_links(preview.content.decode()) == ["the-decision", "reaction"]
+    assert parse_page(preview.content.decode()).toc_links == [
+        "the-decision",
+        "reaction",
+    ]
 
 
 @pytest.mark.django_db
@@ -335,13 +332,8 @@ def test_command_line_errors_are_one_line_without_traceback(tmp_path, content, m
     path = tmp_path / "input.txt"
     if content is not None:
         path.write_bytes(content)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "import_article", str(path)],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    result = manage("import_article", str(path), DATABASE_URL=database)
     assert result.returncode == 1
     assert result.stderr.startswith(f"CommandError: {path}: {message}")
     assert result.stderr.count("\n") == 1 and result.stdout == ""
@@ -369,7 +361,7 @@ def test_bom_crlf_and_odd_unicode_survive(tmp_path, editor_client):
     ]
     html = editor_client.get(article.get_preview_url()).content.decode()
     assert "Фестиваль у моря 🎉" in html and "Za\u0308hlen 👩‍👩‍👧." in html
-    assert all(f'id="{anchor}"' in html for anchor in toc_links(html))
+    assert all(f'id="{anchor}"' in html for anchor in parse_page(html).toc_links)
     assert "\r" not in article.body_text
 
 
@@ -392,45 +384,3 @@ def test_markdown_file_imports_with_format_detection(tmp_path):
 
 
 # -- load_demo -------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_load_demo_is_idempotent_and_publishes_the_sample(anon):
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert out.getvalue().startswith(f"Demo content: {len(ARTICLES)} articles added")
-    first = counts()
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert counts() == first
-    assert "nothing changed" in out.getvalue()
-
-    sample = Article.objects.get(slug=SAMPLE_SLUG)
-    assert sample.is_public and sample.category.slug == "world"
-    assert not sample.shows_update_time  # loading the demo is not a correction
-    assert [b.author.name for b in sample.bylines.all()] == ["Helen Marsh"]
-    assert {"Ukraine", "Diplomacy"} <= {t.name for t in sample.tags.all()}
-    assert sample.dek
-    html = anon.get(sample.get_absolute_url()).content.decode()
-    assert len(toc_links(html)) == 16
-    assert Article.objects.published().count() == len(ARTICLES) >= 7
-    used = Category.objects.filter(articles__isnull=False).distinct().count()
-    assert used >= 4
-    for page in ("/", "/europe/", "/tags/cities/", "/authors/priya-raman/"):
-        assert anon.get(page).status_code == 200
-
-
-def test_every_demo_file_is_listed():
-    files = {path.name for path in DEMO_DIR.iterdir() if path.is_file()}
-    assert files == {item.file for item in ARTICLES}
-
-
-@pytest.mark.django_db
-def test_load_demo_reuses_existing_categories_and_authors():
-    renamed = make_category(name="World", slug="world-news")
-    author = make_author(name="Helen Marsh", slug="h-marsh")
-    call_command("load_demo", stdout=io.StringIO())
-    sample = Article.objects.get(slug=SAMPLE_SLUG)
-    assert sample.category == renamed
-    assert sample.bylines.get().author == author
-    assert Category.objects.filter(name="World").count() == 1

@@ -1,9 +1,7 @@
 """Settings come from the environment; bad values stop the server with a clear message."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,7 @@ from newsroom.settings import (
     env_secret,
     env_time_zone,
 )
-
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.subprocesses import PROJECT, manage
 
 
 def test_env_helpers_reject_malformed_values(monkeypatch):
@@ -48,23 +45,6 @@ def test_env_helpers_accept_good_values(monkeypatch):
     assert env_time_zone("NEWSROOM_X", "UTC") == "America/New_York"
     monkeypatch.setenv("NEWSROOM_X", "warning")
     assert env_choice("NEWSROOM_X", "INFO", ("INFO", "WARNING")) == "WARNING"
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """Run manage.py in a clean environment plus ``env`` (never the developer's own)."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "NEWSROOM_", "DATABASE_URL", "REDIS_URL"))
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env={"DJANGO_SECRET_KEY": "settings-test", **clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 _SHOW = (

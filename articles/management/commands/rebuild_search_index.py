@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from articles.search_index import rebuild_index
@@ -28,8 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int, database: str, **options) -> None:
         if batch_size < 1:
-            self.stderr.write("--batch-size must be 1 or more.")
-            raise SystemExit(2)
+            raise CommandError("--batch-size must be 1 or more.")
 
         def progress(done: int, total: int) -> None:
             if options["verbosity"] >= 2:
