@@ -1,7 +1,8 @@
-"""Uploaded images: checked, turned upright and stripped of metadata.
+"""Uploaded images: checked, turned upright, stripped of metadata, and resized.
 
 Photos from phones carry GPS positions and camera serial numbers in EXIF;
 re-encoding the pixels drops all of it before the file reaches storage.
+Smaller WebP copies (renditions) let pages offer phones a lighter file.
 """
 
 from io import BytesIO
@@ -10,6 +11,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Larger images are refused rather than decoded (decompression bombs).
@@ -46,3 +48,49 @@ def sanitise_image(upload) -> ContentFile:
         raise ValidationError("This file is not an image we can read.") from None
     stem = PurePath(upload.name or "image").stem[:80] or "image"
     return ContentFile(buffer.getvalue(), name=f"{stem}.{_FORMATS[fmt]}")
+
+
+# Widths of the smaller copies pages offer through srcset, so a phone does not
+# download a camera-sized original. Only widths below the original are made.
+RENDITION_WIDTHS = (480, 960, 1600)
+
+
+def rendition_name(name: str, width: int) -> str:
+    stem = name.rsplit(".", 1)[0]
+    return f"{stem}.w{width}.webp"
+
+
+def make_renditions(field_file: FieldFile) -> list[str]:
+    """Write WebP copies of a stored image at each rendition width; return their names."""
+    storage = field_file.storage
+    made = []
+    with field_file.open("rb"), Image.open(field_file) as original:
+        original.load()
+        has_alpha = original.mode in ("RGBA", "LA") or "transparency" in original.info
+        source = original.convert("RGBA" if has_alpha else "RGB")
+        for width in RENDITION_WIDTHS:
+            if width >= source.width:
+                break
+            height = max(1, round(source.height * width / source.width))
+            buffer = BytesIO()
+            source.resize((width, height), Image.Resampling.LANCZOS).save(
+                buffer, format="WEBP", quality=80, method=4
+            )
+            name = rendition_name(field_file.name, width)
+            storage.delete(name)
+            made.append(storage.save(name, ContentFile(buffer.getvalue())))
+    return made
+
+
+def srcset(field_file: FieldFile, width: int | None) -> str:
+    """The srcset value for a stored image: its renditions, then the original."""
+    if not field_file or not width:
+        return ""
+    candidates = [
+        f"{field_file.storage.url(rendition_name(field_file.name, w))} {w}w"
+        for w in RENDITION_WIDTHS
+        if w < width
+    ]
+    if not candidates:
+        return ""
+    return ", ".join([*candidates, f"{field_file.url} {width}w"])

@@ -12,7 +12,7 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .images import sanitise_image
+from .images import make_renditions, sanitise_image
 from .markup import markdown_to_text, render_markdown
 from .querysets import ArticleQuerySet
 from .search_index import index_article
@@ -289,13 +289,16 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.lead_image and not self.lead_image._committed:
+        new_image = bool(self.lead_image) and not self.lead_image._committed
+        if new_image:
             self.lead_image.save(
                 self.lead_image.name, sanitise_image(self.lead_image.file), save=False
             )
         if self.pk:
             ArticleRedirect.remember_article_move(self)
         super().save(*args, **kwargs)
+        if new_image:
+            make_renditions(self.lead_image)
         index_article(self, kwargs.get("update_fields"))
 
     def get_absolute_url(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.images import srcset
 from articles.navigation import menu_categories
 
 register = template.Library()
@@ -30,6 +31,12 @@ def json_ld(data: dict | None) -> SafeString:
         + payload.translate(_SCRIPT_ESCAPES)
         + "</script>"
     )
+
+
+@register.simple_tag
+def image_srcset(field_file, width: int | None) -> str:
+    """srcset for a stored image: its smaller renditions, then the original."""
+    return srcset(field_file, width)
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ from PIL import Image
 from articles.images import sanitise_image
 from articles.models import Article
 from tests.factories import make_article
-from tests.pages import json_ld_blocks
+from tests.pages import elements, json_ld_blocks
 
 GPS_TAG = 0x8825
 
@@ -109,3 +109,41 @@ def test_lead_image_needs_alt_text(media):
     with pytest.raises(ValidationError) as error:
         article.full_clean()
     assert "lead_image_alt" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_large_lead_images_get_lighter_renditions_for_phones(anon, media):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile(
+        "wide.jpg", _jpeg_with_location((2000, 1000))
+    )
+    article.lead_image_alt = "A wide view of the bay"
+    article.save()
+
+    stem = article.lead_image.name.rsplit(".", 1)[0]
+    for width in (480, 960, 1600):
+        with Image.open(media / f"{stem}.w{width}.webp") as copy:
+            assert copy.size == (width, width // 2)
+            assert not copy.getexif()
+    html = anon.get(article.get_absolute_url()).content.decode()
+    (img,) = [
+        i for i in elements(html, "img") if i.get("alt") == "A wide view of the bay"
+    ]
+    sources = [part.strip().rsplit(" ", 1) for part in img["srcset"].split(",")]
+    assert [w for _, w in sources] == ["480w", "960w", "1600w", "2000w"]
+    assert sources[0][0].endswith(".w480.webp")
+    assert "sizes" in img
+
+
+@pytest.mark.django_db
+def test_small_images_are_served_as_they_are(anon, media):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile(
+        "small.jpg", _jpeg_with_location((300, 200))
+    )
+    article.lead_image_alt = "A small picture"
+    article.save()
+    assert sorted(p.suffix for p in media.rglob("*") if p.is_file()) == [".jpg"]
+    html = anon.get(article.get_absolute_url()).content.decode()
+    (img,) = [i for i in elements(html, "img") if i.get("alt") == "A small picture"]
+    assert "srcset" not in img
