@@ -48,7 +48,8 @@ class Command(BaseCommand):
             "--category",
             default="",
             metavar="NAME",
-            help=f"Category name or slug (default: “{DEFAULT_CATEGORY}”, created if missing).",
+            help=f"Category name or slug (default: “{DEFAULT_CATEGORY}”, made if missing). "
+            "Any other category must exist, or be made with --create-category.",
         )
         parser.add_argument(
             "--create-category",
@@ -68,13 +69,14 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="'A, B'",
-            help="Comma-separated tags.",
+            help="Comma-separated tags; may be repeated.",
         )
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Replace the text of an article imported before (its address, status "
-            "and, unless given again, its authors and tags are kept).",
+            help="Replace the text of an article imported before. Its address is kept, "
+            "so is its status unless --publish is given, and so are its authors and "
+            "tags unless given again.",
         )
         parser.add_argument(
             "--format",
