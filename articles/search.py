@@ -1,4 +1,4 @@
-"""The search page: /search/?q=…&category=…&from=…&to=…&page=…"""
+"""The search page: /search/?q=…&category=…&from=…&to=…&sort=…&page=…"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
@@ -20,15 +21,17 @@ from .search_backends import (
     SearchBackend,
     SearchFilters,
     backend_for,
+    best_first,
     has_highlight,
     highlight,
 )
 from .search_query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
 
 PER_PAGE = 10
-# Readers can page through this many results, the newest matches of a
-# query, ranked; counts stop here ("More than 500 results"). Ranking reads
-# every candidate's index entry, so this bounds the work a common word causes.
+# Readers can page through this many results: the newest matches of a query
+# by publication time, ranked or newest first. Counts stop here ("More than
+# 500 results"). Ranking reads every candidate's index entry, so this bounds
+# the work a common word causes.
 RESULT_LIMIT = 500
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -37,6 +40,11 @@ DATE_MESSAGES = {
     "min_value": "Choose a date between 1900 and 2100.",
     "max_value": "Choose a date between 1900 and 2100.",
 }
+
+
+class Sort(models.TextChoices):
+    RELEVANCE = "relevance", "Best match"
+    NEWEST = "newest", "Newest first"
 
 
 def _date_field(label: str) -> forms.DateField:
@@ -62,6 +70,15 @@ class SearchForm(forms.Form):
             "invalid_choice": "There is no category “%(value)s”. Choose one from the list."
         },
     )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=Sort.choices,
+        error_messages={
+            "invalid_choice": "Results can only be sorted by “Best match” or "
+            "“Newest first”. Choose one from the list."
+        },
+    )
 
     def __init__(self, data, categories: list[Category]) -> None:
         super().__init__(data)
@@ -83,7 +100,7 @@ class SearchForm(forms.Form):
         return cleaned
 
     def filters(self) -> SearchFilters:
-        zone = ZoneInfo(settings.NEWSROOM_DISPLAY_TIME_ZONE)
+        zone = ZoneInfo(settings.NEWSROOM_TIME_ZONE)
         start, end = self.cleaned_data.get("from"), self.cleaned_data.get("to")
         category = self._categories.get(self.cleaned_data.get("category") or "")
         return SearchFilters(
@@ -98,22 +115,40 @@ class SearchForm(forms.Form):
         )
 
     @property
+    def sort_order(self) -> Sort:
+        return Sort(self.cleaned_data.get("sort") or Sort.RELEVANCE)
+
+    @property
     def has_filters(self) -> bool:
         data = self.cleaned_data
         return bool(data.get("category") or data.get("from") or data.get("to"))
 
 
 class SearchResults:
-    """The ranked public articles for one search, computed as the paginator asks."""
+    """The public articles for one search, in the chosen order, computed as the paginator asks."""
 
-    def __init__(self, backend: SearchBackend) -> None:
+    def __init__(self, backend: SearchBackend, sort: Sort = Sort.RELEVANCE) -> None:
         self.backend = backend
+        self.sort = sort
         self._matches: list[int] | None = None
+        self._ordered: list[int] = []
+
+    def _load(self) -> None:
+        if self._matches is not None:
+            return
+        # One more than the limit tells "500 results" from "more than 500".
+        if self.sort == Sort.NEWEST:
+            self._matches = self.backend.newest_matches(RESULT_LIMIT + 1)
+            self._ordered = self._matches[:RESULT_LIMIT]
+        else:
+            scored = self.backend.scored_newest_matches(RESULT_LIMIT + 1)
+            self._matches = [pk for pk, _score in scored]
+            self._ordered = best_first(scored[:RESULT_LIMIT])
 
     @property
     def matches(self) -> list[int]:
-        if self._matches is None:
-            self._matches = self.backend.newest_matches(RESULT_LIMIT + 1)
+        """The newest matches, newest first: at most one more than RESULT_LIMIT."""
+        self._load()
         return self._matches
 
     def count(self) -> int:
@@ -129,9 +164,8 @@ class SearchResults:
     def __getitem__(self, key: slice) -> list[Article]:
         if not isinstance(key, slice):
             raise TypeError("Search results are read a page at a time.")
-        offset = key.start or 0
-        candidates = self.matches[:RESULT_LIMIT]
-        ids = self.backend.ranked_ids(candidates, offset, (key.stop or 0) - offset)
+        self._load()
+        ids = self._ordered[key]
         articles = Article.objects.for_cards().in_bulk(ids)
         extracts = self.backend.snippets(ids)
         page = []
@@ -160,7 +194,7 @@ def _result_count_text(results: SearchResults) -> str:
     return "1 result" if count == 1 else f"{count:,} results"
 
 
-@public_page
+@public_page(query=("q", "category", "from", "to", "sort", "page"))
 def search(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.only("name", "slug"))
     form = SearchForm(request.GET, categories)
@@ -169,8 +203,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "categories": categories,
         "query": "",
         "max_query_chars": MAX_QUERY_CHARS,
-        # Only a slug from the list can match an option, so any value is safe here.
+        # Only a value from the list can match an option, so any value is safe here.
         "selected_category": request.GET.get("category", ""),
+        "sort_choices": Sort.choices,
+        "selected_sort": request.GET.get("sort") or Sort.RELEVANCE,
     }
     status = 200
     if not form.is_valid():
@@ -180,7 +216,9 @@ def search(request: HttpRequest) -> HttpResponse:
         parsed: ParsedQuery = parse_query(form.cleaned_data["q"])
         context["query"] = parsed.text
         if parsed.is_searchable:
-            results = SearchResults(backend_for(parsed, form.filters()))
+            results = SearchResults(
+                backend_for(parsed, form.filters()), form.sort_order
+            )
             page = paginate(request, results, per_page=PER_PAGE)
             context.update(
                 searched=True,

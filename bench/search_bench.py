@@ -1,14 +1,18 @@
 """How fast search answers with a large archive, on SQLite and on PostgreSQL.
 
 Builds a scratch database of synthetic articles (bulk inserts, then one
-batched index build – not a save per article), then runs a fixed, seeded mix
-of searches through the code the search page uses (count, ranked page,
-snippets, article cards) and prints the median and 95th percentile per kind
-of query and overall. A few full requests through Django's test client, with
-the page cache emptied before each, show what a reader waits for.
+batched index build – not a save per article), a quarter of them an archive
+imported after launch (the highest ids, the oldest dates), then runs a
+fixed, seeded mix of searches through the code the search page uses (count,
+the page in "Best match" or "Newest first" order, snippets, article cards)
+and prints the median and 95th percentile per kind of query and overall. A
+few full requests through Django's test client, with the page cache emptied
+before each, show what a reader waits for.
 
     .venv/bin/python bench/run.py search --backend both --articles 100000
     .venv/bin/python bench/search_bench.py --backend sqlite --articles 20000
+    .venv/bin/python bench/search_bench.py --backend sqlite --keep
+    .venv/bin/python bench/search_bench.py --reuse URL    # the URL --keep printed
 
 SQLite gets a file in a new temporary folder; PostgreSQL a scratch database
 (newsroom_bench_search by default) that the script creates and drops. The
@@ -27,8 +31,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from articles.search import Sort
+    from articles.search_backends import SearchFilters
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +56,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument(
+        "--archive-share",
+        type=float,
+        default=0.25,
+        help="share of the articles that are an archive imported after launch:"
+        " the highest ids, the oldest publication times",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=5, help="timed runs of the query mix"
     )
     parser.add_argument(
@@ -61,7 +77,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch database afterwards"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="measure a database kept by --keep again instead of building one",
+    )
+    args = parser.parse_args(argv)
+    if not 0 <= args.archive_share < 1:
+        parser.error("--archive-share must be at least 0 and less than 1.")
+    return args
 
 
 # -- database setup ---------------------------------------------------------
@@ -117,7 +141,28 @@ def configure_django(database_url: str) -> None:
     }
 
 
-def build(count: int) -> None:
+def publication_time(
+    n: int, count: int, archive_share: float, now: datetime
+) -> datetime:
+    """When article ``n`` of ``count`` (in id order) was published.
+
+    The first articles are the site's own reporting, one after another over
+    the last three years. The rest, with the highest ids, stand for an archive
+    imported after launch: ten years of older reporting, so ids are not
+    publication order.
+    """
+    current = max(1, round(count * (1 - archive_share)))
+    if n <= current:
+        span = timedelta(days=3 * 365)
+        return now - span + span * (n / current) - timedelta(hours=2)
+    archive_span = timedelta(days=10 * 365)
+    archive_end = now - timedelta(days=3 * 365 + 1)
+    return (
+        archive_end - archive_span + archive_span * ((n - current) / (count - current))
+    )
+
+
+def build(count: int, archive_share: float) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -135,12 +180,11 @@ def build(count: int) -> None:
     corpus = Corpus()
     rng = random.Random(7)
     now = timezone.now()
-    span = timedelta(days=3 * 365)
     batch: list[Article] = []
     for n in range(1, count + 1):
         title, dek, body = corpus.article()
         roll = rng.random()
-        published_at = now - span + span * (n / count) - timedelta(hours=2)
+        published_at = publication_time(n, count, archive_share, now)
         status = Article.Status.PUBLISHED
         if roll < 0.02:
             status = Article.Status.DRAFT
@@ -185,8 +229,8 @@ def build(count: int) -> None:
 # -- the query mix ----------------------------------------------------------
 
 
-def query_mix(seed: int = 99) -> list[tuple[str, str, dict]]:
-    """(kind, query text, filter parameters) – the same list on every run."""
+def query_mix(today: date, seed: int = 99) -> list[tuple[str, str, dict]]:
+    """(kind, query text, page parameters) – the same list on every run of a day."""
     from bench.search_corpus import COLLOCATIONS, NEWS_WORDS, TOPICAL_WORDS, Corpus
 
     rng = random.Random(seed)
@@ -221,26 +265,59 @@ def query_mix(seed: int = 99) -> list[tuple[str, str, dict]]:
             rng.sample(TOPICAL_WORDS, 3), rng.sample(TOPICAL_WORDS, 3), strict=True
         )
     ]
+    # Three months of recent reporting, and a year of the imported archive.
+    recent = {
+        "from": (today - timedelta(days=400)).isoformat(),
+        "to": (today - timedelta(days=310)).isoformat(),
+    }
+    archived = {
+        "from": (today - timedelta(days=8 * 365)).isoformat(),
+        "to": (today - timedelta(days=7 * 365)).isoformat(),
+    }
+    mix += [
+        ("date range", word, window)
+        for word, window in zip(
+            rng.sample(NEWS_WORDS[:40], 2) + rng.sample(TOPICAL_WORDS, 2),
+            [recent, archived, recent, archived],
+            strict=True,
+        )
+    ]
+    newest = {"sort": "newest"}
+    mix += [
+        ("newest first", text, {**newest, **extra})
+        for text, extra in [
+            (rng.choice(NEWS_WORDS[:40]), {}),
+            (rng.choice(NEWS_WORDS[40:]), {}),
+            (rng.choice(TOPICAL_WORDS), {}),
+            (rng.choice(rare_tail), {}),
+            (f'"{rng.choice(COLLOCATIONS)}"', {}),
+            (
+                rng.choice(NEWS_WORDS[:40]),
+                {"category": f"section-{rng.randint(1, CATEGORIES)}"},
+            ),
+        ]
+    ]
     return mix
 
 
-def _filters(params: dict):
+def page_choices(params: dict) -> tuple[SearchFilters, Sort]:
+    """The filters and order the search page would take from these parameters."""
     from articles.models import Category
-    from articles.search_backends import SearchFilters
+    from articles.search import SearchForm
 
-    slug = params.get("category")
-    if not slug:
-        return SearchFilters()
-    return SearchFilters(category_id=Category.objects.get(slug=slug).pk)
+    form = SearchForm(params, list(Category.objects.only("name", "slug")))
+    if not form.is_valid():
+        raise SystemExit(f"The query mix has bad parameters {params}: {form.errors}")
+    return form.filters(), form.sort_order
 
 
-def search_once(query: str, filters) -> tuple[int, int]:
+def search_once(query: str, filters: SearchFilters, sort: Sort) -> tuple[int, int]:
     """What the search page does for one query: the count, then page one."""
     from articles.search import PER_PAGE, SearchResults
     from articles.search_backends import backend_for
     from articles.search_query import parse_query
 
-    results = SearchResults(backend_for(parse_query(query), filters))
+    results = SearchResults(backend_for(parse_query(query), filters), sort)
     count = results.count()
     return count, len(results[0:PER_PAGE])
 
@@ -254,21 +331,23 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from articles.search import RESULT_LIMIT
 
-    mix = query_mix()
-    prepared = [(kind, text, _filters(params), params) for kind, text, params in mix]
-    for _kind, text, filters, _params in prepared:  # warm the caches once
-        search_once(text, filters)
+    mix = query_mix(timezone.localdate())
+    prepared = [
+        (kind, text, *page_choices(params), params) for kind, text, params in mix
+    ]
+    for _kind, text, filters, sort, _params in prepared:  # warm the caches once
+        search_once(text, filters, sort)
     by_kind: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
+    counts: list[int] = [0] * len(prepared)
     for _ in range(args.rounds):
-        for kind, text, filters, _params in prepared:
+        for n, (kind, text, filters, sort, _params) in enumerate(prepared):
             started = time.perf_counter()
-            count, _shown = search_once(text, filters)
+            counts[n], _shown = search_once(text, filters, sort)
             by_kind.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-            counts[text] = count
     everything = [ms for samples in by_kind.values() for ms in samples]
 
     print(f"\n{connection.vendor}: {len(everything)} searches ({len(mix)} queries)")
@@ -277,8 +356,9 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
         f" ({RESULT_LIMIT} means {RESULT_LIMIT} or more)"
     )
     for kind, samples in by_kind.items():
-        examples = [t for k, t, _f, _p in prepared if k == kind]
-        matched = ", ".join(f"{counts[t]}" for t in examples[:6])
+        matched = ", ".join(
+            str(counts[n]) for n, entry in enumerate(prepared) if entry[0] == kind
+        )
         print(
             f"  {kind:<16} {statistics.median(samples):7.1f}  {percentile(samples, 0.95):7.1f}"
             f"  {matched}"
@@ -289,30 +369,45 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
     client = Client()
     pages = []
     for _ in range(args.requests):
-        for _kind, text, _unused, params in prepared:
+        for _kind, text, _filters, _sort, params in prepared:
             cache.clear()  # every request renders: the page cache would hide the search
             started = time.perf_counter()
             response = client.get("/search/", {"q": text, **params})
             pages.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"/search/?q={text} answered {response.status_code}")
+    page_median, page_p95 = statistics.median(pages), percentile(pages, 0.95)
     print(
-        f"  full page requests (uncached): median {statistics.median(pages):.1f} ms,"
-        f" p95 {percentile(pages, 0.95):.1f} ms over {len(pages)}"
+        f"  {'full pages':<16} {page_median:7.1f}  {page_p95:7.1f}  ms,"
+        f" {len(pages)} requests with the page cache emptied before each"
     )
-    verdict = "meets" if median < GOAL_MEDIAN_MS and p95 < GOAL_P95_MS else "MISSES"
+    met = all(
+        m < GOAL_MEDIAN_MS and p < GOAL_P95_MS
+        for m, p in ((median, p95), (page_median, page_p95))
+    )
     print(
-        f"  {verdict} the goal (median < {GOAL_MEDIAN_MS} ms, p95 < {GOAL_P95_MS} ms)"
+        f"  {'meets' if met else 'MISSES'} the goal for searches and for pages"
+        f" (median < {GOAL_MEDIAN_MS} ms, p95 < {GOAL_P95_MS} ms)"
     )
-    return {"median": median, "p95": p95}
+    return {
+        "median": median,
+        "p95": p95,
+        "page_median": page_median,
+        "page_p95": page_p95,
+    }
 
 
 def run_one(args: argparse.Namespace) -> None:
+    if args.reuse:
+        configure_django(args.reuse)
+        print(f"Measuring the kept database {args.reuse}", flush=True)
+        measure(args)
+        return
     database_url, remove = prepare_database(args)
     try:
         configure_django(database_url)
         print(f"Building {args.articles:,} articles on {args.backend}", flush=True)
-        build(args.articles)
+        build(args.articles, args.archive_share)
         measure(args)
     finally:
         if args.keep:
@@ -323,7 +418,7 @@ def run_one(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    if args.backend != "both":
+    if args.backend != "both" or args.reuse:
         run_one(args)
         return
     # Django is configured once per process, so each database gets its own.
@@ -331,6 +426,7 @@ def main(argv: list[str] | None = None) -> None:
         f"--articles={args.articles}",
         f"--rounds={args.rounds}",
         f"--requests={args.requests}",
+        f"--archive-share={args.archive_share}",
         f"--pg-admin-url={args.pg_admin_url}",
         f"--pg-database={args.pg_database}",
         *(["--keep"] if args.keep else []),

@@ -220,7 +220,7 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 # Times are stored in UTC and shown to readers in the newsroom's own zone.
-NEWSROOM_DISPLAY_TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "Europe/London")
+NEWSROOM_TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "Europe/London")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("NEWSROOM_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -1,9 +1,10 @@
 """Whatever is typed into the search box or the address bar, the answer is never a 500."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from tests.articles.test_search import make_story
+from tests.articles.test_search import found, make_story
 
 SEARCH = "/search/"
 
@@ -156,7 +157,7 @@ def test_search_page_survives_repeated_and_unknown_parameters(anon):
     make_story(title="Storm over the harbour", body="The storm closed the harbour.")
 
     response = anon.get(
-        f"{SEARCH}?q=calm&q=storm&sort=%27&category=&from=&to=&utm_source=%3Cx%3E"
+        f"{SEARCH}?q=calm&q=storm&order=%27&category=&from=&to=&utm_source=%3Cx%3E"
     )
 
     assert response.status_code == 200
@@ -177,6 +178,12 @@ def test_search_page_survives_repeated_and_unknown_parameters(anon):
         {"from": "' OR 1=1 --"},
         {"from": "<script>alert(1)</script>"},
         {"to": "😀"},
+        {"sort": "<script>alert(1)</script>"},
+        {"sort": "' OR 1=1 --"},
+        {"sort": "a" * 5000},
+        {"sort": "newest\u200b"},
+        {"sort": "ｎｅｗｅｓｔ"},
+        {"sort": "published_at; DROP TABLE articles_article"},
     ],
 )
 def test_search_page_refuses_hostile_filters_with_400(anon, params):
@@ -194,3 +201,30 @@ def test_search_page_answers_other_safe_methods(anon, method):
     response = getattr(anon, method)(reverse("articles:search"), {"q": "storm"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_article_too_long_for_one_postgresql_vector_is_saved_and_found():
+    # 1.5 million characters of distinct words: more than PostgreSQL's 1 MB
+    # limit for one tsvector if the whole body were indexed.
+    body = " ".join(f"w{n}" for n in range(200_000))
+    make_story(title="Census tables", body=body)
+
+    assert found("w17") == ["Census tables"]
+
+
+@pytest.mark.django_db
+def test_search_page_highlights_a_long_repetitive_article_quickly(anon):
+    # The phrase once, then one of its words 10,000 times.
+    make_story(title="Drill", body="word word " + "word lorem " * 10_000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # ts_headline() would check the phrase at every "word" for minutes.
+            cursor.execute("SET LOCAL statement_timeout = '1s'")
+
+    response = anon.get(SEARCH, {"q": '"word word"'})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Drill" in html
+    assert "<mark>word" in html

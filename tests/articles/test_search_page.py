@@ -93,6 +93,9 @@ def test_search_page_without_a_query_shows_the_form(anon):
     assert '<label for="search-category">Category</label>' in html
     assert '<label for="search-from">Published from</label>' in html
     assert '<input id="search-to" type="date" name="to"' in html
+    assert '<label for="search-sort">Sort by</label>' in html
+    assert '<option value="relevance" selected>Best match</option>' in html
+    assert '<option value="newest">Newest first</option>' in html
 
 
 @pytest.mark.django_db
@@ -119,7 +122,7 @@ def test_search_page_filters_by_category(anon):
 
 @pytest.mark.django_db
 def test_search_page_date_range_includes_both_days(anon):
-    zone = ZoneInfo(settings.NEWSROOM_DISPLAY_TIME_ZONE)
+    zone = ZoneInfo(settings.NEWSROOM_TIME_ZONE)
     for day, title in [
         (9, "Before"),
         (10, "First day"),
@@ -154,6 +157,8 @@ def test_search_page_date_range_includes_both_days(anon):
             {"from": "2024-05-02", "to": "2024-05-01"},
             "The “from” date is after the “to” date.",
         ),
+        ({"sort": "oldest"}, "Results can only be sorted by “Best match” or"),
+        ({"sort": "Newest"}, "Results can only be sorted by “Best match” or"),
     ],
 )
 def test_search_page_refuses_bad_filters_with_a_message(anon, params, message):
@@ -224,10 +229,27 @@ def test_search_page_query_count(anon, django_assert_max_num_queries, results):
         make_story(title=f"Harvest {n}", dek="Harvest.", body="Harvest festival.")
 
     # 1 next scheduled article (page cache), 2 categories for the filter,
-    # 3 newest matches (the count), 4 ranked page, 5 article cards with their
-    # categories, 6 snippets, 7 navigation. Never more with more results.
-    with django_assert_max_num_queries(7):
+    # 3 how many match, up to 2,000 (SQLite only: it picks the plan for 4),
+    # 4 newest matches (the count), 5 their scores (SQLite only: PostgreSQL
+    # scores them in 4), 6 article cards with their categories, 7 snippets,
+    # 8 navigation. Never more with more results.
+    with django_assert_max_num_queries(8):
         response = search(anon, q="harvest")
+
+    assert response.content.decode().count('class="card"') == results
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("results", [3, 10])
+def test_search_page_newest_first_query_count(
+    anon, django_assert_max_num_queries, results
+):
+    for n in range(results):
+        make_story(title=f"Harvest {n}", dek="Harvest.", body="Harvest festival.")
+
+    # As above without the scores: the newest matches are the order.
+    with django_assert_max_num_queries(7):
+        response = search(anon, q="harvest", sort="newest")
 
     assert response.content.decode().count('class="card"') == results
 
@@ -248,3 +270,137 @@ def test_search_page_is_cached_until_content_changes(
     response = search(anon, q="pipeline")
     assert response["X-Cache"] == "miss"
     assert "Pipeline halted" in response.content.decode()
+
+
+def titles_in_order(html: str, titles: list[str]) -> list[str]:
+    """The given titles in the order they appear on the page."""
+    return sorted((t for t in titles if t in html), key=html.index)
+
+
+@pytest.mark.django_db
+def test_search_page_sorts_by_best_match_or_newest_first(anon):
+    now = timezone.now()
+    make_story(
+        title="Glacier survey",
+        dek="The glacier shrank.",
+        body="Glacier.",
+        published_at=now - timedelta(days=30),
+    )
+    make_story(
+        title="Mountain news", body="A glacier.", published_at=now - timedelta(hours=2)
+    )
+    make_story(
+        title="Valley news", body="A glacier.", published_at=now - timedelta(days=3)
+    )
+    titles = ["Glacier survey", "Mountain news", "Valley news"]
+
+    best = search(anon, q="glacier").content.decode()
+    newest = search(anon, q="glacier", sort="newest").content.decode()
+    explicit = search(anon, q="glacier", sort="relevance").content.decode()
+
+    assert titles_in_order(best, titles) == titles
+    assert titles_in_order(explicit, titles) == titles
+    assert titles_in_order(newest, titles) == [
+        "Mountain news",
+        "Valley news",
+        "Glacier survey",
+    ]
+    assert '<option value="newest" selected>Newest first</option>' in newest
+    assert '<option value="relevance">Best match</option>' in newest
+    assert "3 results" in newest
+
+
+@pytest.mark.django_db
+def test_search_page_newest_first_keeps_only_the_newest_matches(anon, monkeypatch):
+    monkeypatch.setattr(articles.search, "RESULT_LIMIT", 3)
+    now = timezone.now()
+    for days in (1, 2, 3):
+        make_story(
+            title=f"Harbour report {days}",
+            body="Harbour.",
+            published_at=now - timedelta(days=days),
+        )
+    # The highest id, the oldest publication time.
+    make_story(
+        title="Harbour history",
+        dek="Harbour.",
+        body="Harbour harbour.",
+        published_at=now - timedelta(days=5000),
+    )
+
+    for sort in ("relevance", "newest"):
+        html = search(anon, q="harbour", sort=sort).content.decode()
+        assert "More than 3 results" in html
+        assert "Harbour report 3" in html
+        assert "Harbour history" not in html
+
+
+@pytest.mark.django_db
+def test_search_page_links_to_other_pages_keep_the_sort(anon):
+    now = timezone.now()
+    for n in range(12):
+        make_story(
+            title=f"Storm {n:02}",
+            body="Storm.",
+            published_at=now - timedelta(hours=n + 1),
+        )
+
+    first = search(anon, q="storm", sort="newest").content.decode()
+    second = search(anon, q="storm", sort="newest", page="2").content.decode()
+
+    assert 'rel="next" href="?q=storm&amp;sort=newest&amp;page=2"' in first
+    assert 'rel="prev" href="?q=storm&amp;sort=newest"' in second
+    titles = [f"Storm {n:02}" for n in range(12)]
+    assert titles_in_order(first, titles) == titles[:10]
+    assert titles_in_order(second, titles) == titles[10:]
+
+
+@pytest.mark.django_db
+def test_search_page_without_a_sort_uses_best_match(anon):
+    make_story(title="Tram line", body="Tram.")
+
+    response = search(anon, q="tram", sort="")
+
+    assert response.status_code == 200
+    assert '<option value="relevance" selected>Best match</option>' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_search_page_refuses_an_unknown_sort_and_keeps_the_form(anon):
+    make_story(title="Tram line", body="Tram.")
+
+    response = search(anon, q="tram", category="", sort="popular")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Tram line" not in html
+    assert 'value="tram"' in html
+    assert (
+        '<select id="search-sort" name="sort" aria-invalid="true"'
+        ' aria-describedby="search-sort-error">'
+    ) in html
+    assert '<a href="#search-sort">Sort by</a>' in html
+    assert response["Cache-Control"].startswith("private")
+
+
+@pytest.mark.django_db
+def test_search_page_caches_each_sort_separately(anon):
+    now = timezone.now()
+    make_story(
+        title="Pipeline deal", dek="Pipeline.", published_at=now - timedelta(days=2)
+    )
+    make_story(
+        title="Gas news", body="Pipeline.", published_at=now - timedelta(hours=1)
+    )
+
+    best = search(anon, q="pipeline")
+    newest = search(anon, q="pipeline", sort="newest")
+
+    assert best["X-Cache"] == "miss"
+    assert newest["X-Cache"] == "miss"
+    assert search(anon, q="pipeline", sort="newest")["X-Cache"] == "hit"
+    titles = ["Pipeline deal", "Gas news"]
+    assert titles_in_order(best.content.decode(), titles) == titles
+    assert titles_in_order(newest.content.decode(), titles) == titles[::-1]
