@@ -16,11 +16,23 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Larger images are refused rather than decoded (decompression bombs).
 MAX_PIXELS = 50_000_000
-_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Accepted formats: what each is saved as, and its file extension. Cameras
+# write JPEGs with extra pictures (MPO); the main picture is kept as a JPEG.
+_FORMATS = {
+    "JPEG": ("JPEG", "jpg"),
+    "MPO": ("JPEG", "jpg"),
+    "PNG": ("PNG", "png"),
+    "WEBP": ("WEBP", "webp"),
+    "GIF": ("GIF", "gif"),
+}
+_SAVE_OPTIONS = {"JPEG": {"quality": 85, "optimize": True, "progressive": True}}
 
 
 def sanitise_image(upload) -> ContentFile:
-    """Return a metadata-free copy of ``upload``; raise ValidationError if unusable."""
+    """Return a metadata-free copy of ``upload``, named for its real format.
+
+    Raises ValidationError if it is not an image we accept.
+    """
     if upload.size > settings.NEWSROOM_MAX_IMAGE_BYTES:
         limit = settings.NEWSROOM_MAX_IMAGE_BYTES // (1024 * 1024)
         raise ValidationError(f"Images may be at most {limit} MB.")
@@ -31,23 +43,25 @@ def sanitise_image(upload) -> ContentFile:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError("This image has too many pixels to process.")
             probe.verify()
+        if fmt not in _FORMATS:
+            raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
+        save_as, extension = _FORMATS[fmt]
         upload.seek(0)
+        buffer = BytesIO()
         with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            if fmt not in _FORMATS:
-                raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
-            buffer = BytesIO()
-            options = {
-                "JPEG": {"quality": 85, "optimize": True, "progressive": True}
-            }.get(fmt, {})
-            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            image.save(buffer, format=fmt, **options)
+            if save_as in ("GIF", "WEBP") and getattr(image, "is_animated", False):
+                # Every frame is re-encoded, which leaves the metadata behind.
+                image.save(buffer, format=save_as, save_all=True)
+            else:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                if save_as == "JPEG" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                upright.save(buffer, format=save_as, **_SAVE_OPTIONS.get(save_as, {}))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
         raise ValidationError("This file is not an image we can read.") from None
     stem = PurePath(upload.name or "image").stem[:80] or "image"
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{_FORMATS[fmt]}")
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
 
 
 # Widths of the smaller copies pages offer through srcset, so a phone does not
@@ -56,8 +70,8 @@ RENDITION_WIDTHS = (480, 960, 1600)
 
 
 def rendition_name(name: str, width: int) -> str:
-    stem = name.rsplit(".", 1)[0]
-    return f"{stem}.w{width}.webp"
+    """A rendition's file name: the original's whole name, so two originals never share one."""
+    return f"{name}.w{width}.webp"
 
 
 def make_renditions(field_file: FieldFile) -> list[str]:
