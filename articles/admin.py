@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from taggit.models import Tag
 
 from .models import (
     Article,
@@ -82,18 +83,26 @@ class TableForm(forms.ModelForm):
             self.fields["data"].initial = rows_to_text(self.instance.rows)
 
     def clean_data(self) -> list[list[str]]:
-        rows = parse_table_text(self.cleaned_data["data"])
+        try:
+            rows = parse_table_text(self.cleaned_data["data"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
         errors = table_rows_errors(rows)
         if errors:
             raise forms.ValidationError(errors)
         return rows
 
     def add_error(self, field, error) -> None:
-        # The model reports problems with ``rows``, which this form edits as ``data``.
+        # The model reports problems with ``rows``, which this form edits as
+        # ``data``; when ``data`` was already refused, saying more would repeat it.
         if isinstance(error, ValidationError) and "rows" in getattr(
             error, "error_dict", {}
         ):
-            error.error_dict.setdefault("data", []).extend(error.error_dict.pop("rows"))
+            problems = error.error_dict.pop("rows")
+            if "data" not in self.errors:
+                error.error_dict["data"] = problems
+            if not error.error_dict:
+                return
         super().add_error(field, error)
 
     def clean(self) -> dict:
@@ -125,8 +134,42 @@ class FaqItemInline(admin.TabularInline):
     fields = ["position", "question", "answer"]
 
 
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        # The admin lays these out in ArticleAdmin.fieldsets.
+        fields = [
+            "title",
+            "slug",
+            "dek",
+            "category",
+            "dateline",
+            "tags",
+            "status",
+            "published_at",
+            "update_note",
+            "lead_image",
+            "lead_image_alt",
+            "lead_image_caption",
+            "lead_image_credit",
+            "is_commenting_open",
+            "comment_prompt",
+        ]
+
+    def clean_tags(self) -> list[str]:
+        tags = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [tag for tag in tags if len(tag) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                f"A tag may be at most {limit} characters long: “{too_long[0][:40]}…”."
+            )
+        return tags
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = [
         "title",
         "category",

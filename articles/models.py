@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -17,6 +17,11 @@ from .markup import markdown_to_text, render_markdown
 from .querysets import ArticleQuerySet
 from .search_index import index_article
 from .tabular import table_rows_errors
+
+# Publication times outside these years are typing mistakes (0001, 9999) and
+# would not survive conversion to the readers' time zone.
+EARLIEST_PUBLICATION = datetime(1800, 1, 1, tzinfo=UTC)
+LATEST_PUBLICATION = datetime(2200, 1, 1, tzinfo=UTC)
 
 # First path segments the site itself uses; a category cannot take them.
 RESERVED_CATEGORY_SLUGS = frozenset(
@@ -134,9 +139,8 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.photo and not self.photo._committed:
-            self.photo.save(
-                self.photo.name, sanitise_image(self.photo.file), save=False
-            )
+            cleaned = sanitise_image(self.photo.file)
+            self.photo.save(cleaned.name, cleaned, save=False)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -291,9 +295,8 @@ class Article(models.Model):
             self.published_at = timezone.now()
         new_image = bool(self.lead_image) and not self.lead_image._committed
         if new_image:
-            self.lead_image.save(
-                self.lead_image.name, sanitise_image(self.lead_image.file), save=False
-            )
+            cleaned = sanitise_image(self.lead_image.file)
+            self.lead_image.save(cleaned.name, cleaned, save=False)
         if self.pk:
             ArticleRedirect.remember_article_move(self)
         super().save(*args, **kwargs)
@@ -333,6 +336,15 @@ class Article(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.published_at and not (
+            EARLIEST_PUBLICATION <= self.published_at <= LATEST_PUBLICATION
+        ):
+            raise ValidationError(
+                {
+                    "published_at": "Choose a publication time between the years "
+                    f"{EARLIEST_PUBLICATION.year} and {LATEST_PUBLICATION.year}."
+                }
+            )
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
@@ -415,6 +427,11 @@ RESERVED_ANCHORS = frozenset(
         "related",
         "top",
         "navigation",
+        "article-title",
+        "toc-heading",
+        "comments-heading",
+        "related-heading",
+        "site-search-q",
     }
 )
 
@@ -465,6 +482,8 @@ class Section(models.Model):
                 fields=["article", "anchor"],
                 condition=~Q(anchor=""),
                 name="articles_section_unique_anchor_per_article",
+                violation_error_message="Another section of this article already "
+                "uses this link name.",
             )
         ]
 
@@ -473,9 +492,11 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body)
-        if not self.anchor and self.heading:
+        if self.anchor or self.heading:
+            # Also for an anchor typed by hand: two new sections given the same
+            # one in a single save would otherwise fail on the constraint.
             self.anchor = self._free_anchor(
-                slugify(self.heading, allow_unicode=True)[:100]
+                self.anchor or slugify(self.heading, allow_unicode=True)[:100]
             )
         super().save(*args, **kwargs)
 
@@ -485,7 +506,7 @@ class Section(models.Model):
 
     def _free_anchor(self, base: str) -> str:
         base = base or f"section-{self.position}"
-        if base in RESERVED_ANCHORS:
+        if base in RESERVED_ANCHORS or base.startswith(("table-", "front-")):
             base = f"{base}-section"
         taken = set(
             Section.objects.filter(article_id=self.article_id)

@@ -1,7 +1,10 @@
-"""Keep cached pages honest: any change to what readers can see invalidates them."""
+"""Keep cached pages honest, and tag addresses usable."""
+
+import hashlib
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
+from taggit.models import Tag
 
 from newsroom.caching import content_changed
 
@@ -24,3 +27,13 @@ for _app_label in _WATCHED_APPS:
         post_delete.connect(
             _invalidate, sender=_model, dispatch_uid=f"pages-del-{_model._meta.label}"
         )
+
+
+def _give_tag_a_usable_slug(sender, instance: Tag, **kwargs) -> None:
+    """A tag named only with emoji or punctuation slugifies to nothing; give it an address."""
+    if not any(character.isalnum() for character in instance.slug):
+        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]
+        instance.slug = f"topic-{digest}"
+
+
+pre_save.connect(_give_tag_a_usable_slug, sender=Tag, dispatch_uid="tag-slugs")

@@ -7,7 +7,6 @@ import io
 import re
 
 _SEPARATOR_ROW = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def is_pipe_row(line: str) -> bool:
@@ -20,10 +19,28 @@ def is_separator_row(line: str) -> bool:
 
 
 def split_pipe_row(line: str) -> list[str]:
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [cell.strip().replace("\\|", "|") for cell in _PIPE_SPLIT.split(inner)]
+    """Cells of one ``| a | b |`` line; ``\\|`` is a literal bar and ``\\\\`` a backslash."""
+    cells, current, escaped = [], [], False
+    for character in line.strip():
+        if escaped:
+            current.append(character if character in "|\\" else "\\" + character)
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(character)
+    if escaped:
+        current.append("\\")
+    cells.append("".join(current))
+    # The outer bars leave an empty first and last cell behind.
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if len(cells) > 1 and not cells[-1].strip():
+        cells = cells[:-1]
+    return [cell.strip() for cell in cells]
 
 
 def parse_table_text(text: str) -> list[list[str]]:
@@ -36,15 +53,22 @@ def parse_table_text(text: str) -> list[list[str]]:
     if not lines:
         return []
     if any("\t" in line for line in lines):
-        rows = [[cell.strip() for cell in line.split("\t")] for line in lines]
+        rows = [line.split("\t") for line in lines]
     elif all(is_pipe_row(line) for line in lines):
-        rows = [split_pipe_row(line) for line in lines if not is_separator_row(line)]
+        # Only the line under the headings can be Markdown's separator; a row of
+        # dashes anywhere else is data.
+        if len(lines) > 1 and is_separator_row(lines[1]):
+            lines = [lines[0], *lines[2:]]
+        rows = [split_pipe_row(line) for line in lines]
     else:
-        rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO("\n".join(lines)))
-        ]
-    return squared(rows)
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines))))
+        except csv.Error as error:
+            raise ValueError(
+                f"This text could not be read as a table ({error})."
+            ) from None
+    # A cell is one line of text; line breaks inside a quoted CSV cell become spaces.
+    return squared([[" ".join(cell.split()) for cell in row] for row in rows])
 
 
 def squared(rows: list[list[str]]) -> list[list[str]]:
@@ -55,11 +79,17 @@ def squared(rows: list[list[str]]) -> list[list[str]]:
 
 
 def rows_to_text(rows: list[list[str]]) -> str:
-    """Rows as an editable pipe table, one row per line."""
-    return "\n".join(
-        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+    """Rows as an editable pipe table, one row per line; parse_table_text reads it back."""
+    lines = [
+        "| "
+        + " | ".join(cell.replace("\\", "\\\\").replace("|", "\\|") for cell in row)
+        + " |"
         for row in rows
-    )
+    ]
+    if len(lines) > 1:
+        # Under the first row, so that a data row of dashes is never taken for one.
+        lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
+    return "\n".join(lines)
 
 
 # Bounds that keep a table readable on a page and cheap to render.

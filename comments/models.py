@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -61,3 +62,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "A comment cannot reply to itself."})
+        if self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "Replies must be on the same article."})

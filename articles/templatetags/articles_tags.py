@@ -44,7 +44,10 @@ def time_tag(moment: datetime | None, style: str = "long") -> SafeString:
     """A <time> element: machine-readable UTC offset, human-readable local time."""
     if moment is None:
         return mark_safe("")
-    local = timezone.localtime(moment, ZoneInfo(settings.NEWSROOM_TIME_ZONE))
+    try:
+        local = timezone.localtime(moment, ZoneInfo(settings.NEWSROOM_TIME_ZONE))
+    except OverflowError:  # the first or last day a datetime can hold
+        local = moment
     pattern = "j F Y" if style == "date" else "j F Y, H:i T"
     return format_html(
         '<time datetime="{}">{}</time>',

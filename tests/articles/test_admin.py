@@ -231,3 +231,71 @@ def test_moderation_actions_record_who_decided(admin_client, admin_user):
     assert comment.status == Comment.Status.APPROVED
     assert comment.decided_by == admin_user
     assert comment.decided_at is not None
+
+
+def _add_article(editor_client, **inlines) -> object:
+    data = _article_form(make_category(), status="published")
+    data["published_at_0"], data["published_at_1"] = "2026-01-01", "09:00:00"
+    for prefix in ("bylines", "sections", "tables", "faq_items"):
+        data.update(_inline(prefix, inlines.get(prefix, [])))
+    return editor_client.post(reverse("admin:articles_article_add"), data)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_impossible_publication_years_are_explained(editor_client, day):
+    data = _article_form(make_category(), status="published")
+    data["published_at_0"], data["published_at_1"] = day, "00:00:00"
+    for prefix in ("bylines", "sections", "tables", "faq_items"):
+        data.update(_inline(prefix, []))
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Choose a publication time between the years 1800 and 2200" in (
+        response.content.decode()
+    )
+    assert not Article.objects.exists()
+
+
+def test_overlong_tags_are_explained(editor_client):
+    data = _article_form(make_category(), tags="short, " + "x" * 101)
+    for prefix in ("bylines", "sections", "tables", "faq_items"):
+        data.update(_inline(prefix, []))
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "A tag may be at most 100 characters long" in response.content.decode()
+
+
+def test_sections_given_the_same_link_name_are_told_apart(editor_client, anon):
+    section = {"kind": "text", "body": "Text.", "anchor": "details"}
+    response = _add_article(
+        editor_client,
+        sections=[
+            {**section, "position": 1, "heading": "Details"},
+            {**section, "position": 2, "heading": "More details"},
+            {**section, "position": 3, "heading": "Skip", "anchor": "main"},
+        ],
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert [s.anchor for s in article.sections.all()] == [
+        "details",
+        "details-2",
+        "main-section",
+    ]
+
+
+def test_a_long_article_can_be_saved_in_the_admin(editor_client):
+    sections = [
+        {"position": n, "kind": "text", "heading": f"Part {n}", "body": "Text."}
+        for n in range(200)
+    ]
+    response = _add_article(editor_client, sections=sections)
+    assert response.status_code == 302
+    assert Article.objects.get().sections.count() == 200
+
+
+def test_a_refused_table_is_explained_once(editor_client):
+    tables = [{"caption": "Empty", "section": "", "position": 0, "data": "| |\n| |"}]
+    response = _add_article(editor_client, tables=tables)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("A table needs at least one row.") == 1

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.pagination import PER_PAGE
+from articles.templatetags.articles_tags import time_tag
 from tests.factories import make_article, make_author, make_category
 from tests.pages import elements, json_ld_blocks
 
@@ -184,3 +185,17 @@ def test_base_url_setting_governs_canonical_addresses(anon, settings):
     canonical = "https://news.example.org" + category.get_absolute_url()
     assert elements(html, "link", rel="canonical", href=canonical)
     assert elements(html, "meta", property="og:url", content=canonical)
+
+
+def test_tags_made_only_of_emoji_or_punctuation_have_pages(anon):
+    article = make_article(tags=["😀", "!!!", "—"])
+    response = anon.get(article.get_absolute_url())
+    assert response.status_code == 200
+    for tag in article.tags.all():
+        assert tag.slug.startswith("topic-")
+        assert anon.get(reverse("articles:tag", args=[tag.slug])).status_code == 200
+
+
+def test_dates_at_the_edge_of_the_calendar_still_render():
+    earliest = datetime.min.replace(tzinfo=UTC)
+    assert 'datetime="0001-01-01T00:00+00:00"' in time_tag(earliest)
