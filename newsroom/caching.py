@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (OSError, RedisError)
 
 GENERATION_KEY = "content:generation"
+_READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Headers that describe the page itself and so are kept with the cached copy.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
@@ -112,7 +113,10 @@ def current_generation() -> tuple[int, int]:
 
 
 def _page_key(request: HttpRequest, generation: int) -> str:
-    address = f"{request.get_host()}{request.path}?{request.GET.urlencode()}".encode()
+    # Pages name their own address; with a fixed base URL the Host header
+    # changes nothing, so its variants must not each get a copy.
+    site = settings.NEWSROOM_BASE_URL or request.get_host()
+    address = f"{site}{request.path}?{request.GET.urlencode()}".encode()
     return f"page:{generation}:{hashlib.sha256(address).hexdigest()[:32]}"
 
 
@@ -144,12 +148,18 @@ def public_page(
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "OPTIONS":
+                response = HttpResponse()
+                response["Allow"] = ", ".join(_READ_METHODS)
+                return response
             if request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
+                return HttpResponseNotAllowed(_READ_METHODS)
             if query is not None:
                 _keep_only(request, query)
             return _serve(view, request, *args, **kwargs)
 
+        # Reading pages accept no forms: a POST gets 405, not a CSRF failure.
+        wrapper.csrf_exempt = True
         return wrapper
 
     return decorate if view is None else decorate(view)

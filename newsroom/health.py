@@ -16,10 +16,15 @@ def _check_database() -> str:
 
 
 def _check_cache() -> str:
-    key, token = "healthz:probe", secrets.token_hex(8)
+    # A key of its own per probe: concurrent probes must not overwrite each other.
+    token = secrets.token_hex(8)
+    key = f"healthz:probe:{token}"
     cache.set(key, token, 10)
-    if cache.get(key) != token:
-        raise RuntimeError("value written was not read back")
+    try:
+        if cache.get(key) != token:
+            raise RuntimeError("value written was not read back")
+    finally:
+        cache.delete(key)
     return "ok"
 
 

@@ -13,7 +13,8 @@ def _error_page(request: HttpRequest, status: int, template: str) -> HttpRespons
 
 class RequestGuardMiddleware:
     """400 for NUL bytes in the address (databases reject them in queries);
-    413 for request bodies larger than NEWSROOM_MAX_REQUEST_BYTES."""
+    413 for request bodies larger than NEWSROOM_MAX_REQUEST_BYTES; cookies
+    with NUL bytes are ignored, as if the browser had not sent them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,4 +29,7 @@ class RequestGuardMiddleware:
             return _error_page(request, 400, "400.html")
         if length > settings.NEWSROOM_MAX_REQUEST_BYTES:
             return _error_page(request, 413, "413.html")
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in name or "\x00" in value:
+                del request.COOKIES[name]
         return self.get_response(request)

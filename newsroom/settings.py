@@ -245,6 +245,9 @@ if DEBUG:
 # Uploads: refuse oversized request bodies early (413 from the guard middleware).
 NEWSROOM_MAX_REQUEST_BYTES = env_int("NEWSROOM_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each article section is seven admin form fields; Django's default of 1,000
+# fields would refuse to save an article of more than about 140 sections.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 15 * 1024 * 1024)
 
@@ -313,7 +316,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
@@ -324,7 +330,7 @@ LOGGING = {
     },
     "loggers": {
         # Disallowed hosts are noise from scanners, not errors.
-        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
 }
 

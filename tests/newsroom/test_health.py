@@ -1,4 +1,8 @@
+import threading
+
 import pytest
+from django.db import connection
+from django.test import Client
 
 from tests.factories import make_article
 
@@ -43,3 +47,27 @@ def test_pages_still_render_when_the_cache_is_down(anon, settings):
         assert response.status_code == 200
         assert "Still readable" in response.content.decode()
         assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_probes_do_not_report_each_other_as_failures():
+    # Load balancers probe every server often; with a shared cache the probes
+    # must not overwrite each other's test value.
+    failures = []
+
+    def probe() -> None:
+        client = Client()
+        try:
+            for _ in range(25):
+                response = client.get("/healthz")
+                if response.status_code != 200:
+                    failures.append(response.content.decode())
+        finally:
+            connection.close()  # each thread has its own database connection
+
+    threads = [threading.Thread(target=probe) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -35,3 +35,28 @@ def test_oversized_request_bodies_are_refused_before_reading(anon, settings):
 def test_unknown_host_is_a_bad_request():
     client = Client(raise_request_exception=False)
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_reading_pages_refuse_writes_with_405(method):
+    client = Client(enforce_csrf_checks=True)
+    for url in ("/", "/search/?q=x", "/feeds/latest/", "/sitemap.xml"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+def test_options_lists_the_allowed_methods(anon):
+    response = anon.options("/")
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.content == b""
+
+
+@pytest.mark.django_db
+def test_cookies_with_nul_bytes_are_ignored(anon, editor):
+    anon.cookies["sessionid"] = "abcdefgh\x00"
+    for url in ("/", "/admin/login/", "/preview/articles/1/"):
+        assert anon.get(url).status_code in (200, 302), url
