@@ -315,6 +315,7 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """The same rule as ArticleQuerySet.published(), for an article already loaded."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -13,7 +13,7 @@ from newsroom.caching import content_changed
 _WATCHED_APPS = ("articles", "comments", "taggit")
 
 
-def _invalidate(sender, **kwargs) -> None:
+def _invalidate(sender: type, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the command that follows decides
     content_changed()
@@ -29,7 +29,7 @@ for _app_label in _WATCHED_APPS:
         )
 
 
-def _give_tag_a_usable_slug(sender, instance: Tag, **kwargs) -> None:
+def _give_tag_a_usable_slug(sender: type, instance: Tag, **kwargs) -> None:
     """A tag named only with emoji or punctuation slugifies to nothing; give it an address."""
     if not any(character.isalnum() for character in instance.slug):
         digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]

@@ -63,7 +63,7 @@ def category_nav(current_category_id: int | None = None) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number: int) -> str:
+def page_url(context: template.Context, number: int) -> str:
     """The current address with ``page`` set to ``number`` (other parameters kept)."""
     query = context["request"].GET.copy()
     if number == 1:

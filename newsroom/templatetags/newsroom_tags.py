@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def canonical_url(context) -> str:
+def canonical_url(context: template.Context) -> str:
     """This page's address for canonical links: no tracking parameters, page 1 bare."""
     request = context["request"]
     page = request.GET.get("page", "1")
@@ -16,6 +16,6 @@ def canonical_url(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def absolute_static(context, path: str) -> str:
+def absolute_static(context: template.Context, path: str) -> str:
     """The absolute address of a static file (for share images in metadata)."""
     return absolute_url(context["request"], static(path))
