@@ -24,6 +24,7 @@ from .search_backends import (
     best_first,
     has_highlight,
     highlight,
+    strip_marks,
 )
 from .search_query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
 
@@ -184,7 +185,7 @@ def _snippet(article: Article, dek_extract: str, body_extract: str) -> SafeStrin
         return highlight(body_extract)
     if has_highlight(dek_extract):
         return highlight(dek_extract)
-    return highlight(article.summary or body_extract or "")
+    return highlight(strip_marks(article.summary) or body_extract or "")
 
 
 def _result_count_text(results: SearchResults) -> str:

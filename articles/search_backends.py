@@ -31,15 +31,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, QuerySet
-from django.db.models.functions import Left
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search_index import FTS_TABLE, SEARCH_CONFIG
+from .search_index import FTS_TABLE, FTS_TOKENIZER, INDEXED_DEK_CHARS, SEARCH_CONFIG
 from .search_query import ParsedQuery, Term, fts5_expression
 
 # Private-use characters mark highlights inside the database's output. The
@@ -60,6 +61,24 @@ SNIPPET_WORDS = 28
 # faster than the text: 30,000 characters repeating one searched word took
 # 1.3 s as a phrase, and a whole text of 200,000 characters over 20 s.
 HEADLINE_CHARS = 20_000
+# SQLite: extracts are not made by snippet() on the search index. Its work
+# grows with the square of the matches in one article (10,000 of one word
+# took 0.5 s, 40,000 took 8.8 s, a body of 1 MB repeating it 3.5 minutes),
+# and it counts the matches in every column, so a short copy of the body in
+# another column would pay for the long one. Instead highlight() marks the
+# standfirst and the first EXTRACT_BODY_CHARS of each body of the page (as
+# on PostgreSQL) in a temporary table, and the best window is chosen here.
+# highlight() grows with the matches times the length of the text it marks:
+# 20,000 characters of a repeated one-letter word took 13 ms in one piece,
+# 3 ms in pieces of 2,000.
+EXTRACT_TABLE = "articles_search_extracts"
+EXTRACT_BODY_CHARS = HEADLINE_CHARS
+EXTRACT_DEK_CHARS = INDEXED_DEK_CHARS
+EXTRACT_PIECE_CHARS = 2_000
+# An extract is about SNIPPET_WORDS words of news prose, and is chosen from
+# the first EXTRACT_MARKS marks of a text.
+SNIPPET_CHARS = 180
+EXTRACT_MARKS = 100
 # SQLite: with at least this many full-text matches (in the category, if one
 # is chosen), the newest are found by walking the publication-time index and
 # probing the set of matches; with fewer, by looking up each match's
@@ -100,6 +119,163 @@ def highlight(raw: str) -> SafeString:
 
 def has_highlight(raw: str | None) -> bool:
     return bool(raw) and MARK_START in raw
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without the highlight markers: stored text can never fake a highlight."""
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _head(text: str, limit: int) -> tuple[str, bool]:
+    """The first ``limit`` characters without highlight markers, and whether there are more."""
+    return strip_marks(text)[:limit], len(text) > limit
+
+
+# Where a long text is best cut, searched from its end (so written backwards):
+# after a line, after a sentence, after a word, after any other character.
+_SENTENCE_END_BACKWARDS = re.compile(r"\s[\"'”’)\]]*[.!?…]")
+_BREAKS_BACKWARDS = [
+    re.compile(r"\n"),
+    _SENTENCE_END_BACKWARDS,
+    re.compile(r"\s"),
+    re.compile(r"\W"),
+]
+_SPACE = re.compile(r"\s")
+
+
+def _last_break(text: str) -> int:
+    """How much of ``text`` comes before its best place to cut; 0 if it has none."""
+    backwards = text[::-1]
+    for pattern in _BREAKS_BACKWARDS:
+        found = pattern.search(backwards)
+        if found:
+            return len(text) - found.start()
+    return 0
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters that join up to it again.
+
+    A piece ends after a line, a sentence or a word in its second half where
+    there is one, so that a phrase is rarely cut in two.
+    """
+    pieces, start = [], 0
+    while len(text) - start > size:
+        half = start + size // 2
+        end = half + _last_break(text[half : start + size])
+        if end == half:
+            end = start + size
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+_Mark = tuple[int, int, str]  # where a mark starts and ends in the text, its word
+
+
+def _is_inside_mark(text: str, position: int) -> bool:
+    return text.rfind(MARK_START, 0, position) > text.rfind(MARK_END, 0, position)
+
+
+def _words_within(marks: list[_Mark], i: int, end: int) -> tuple[int, int]:
+    """From ``marks[i]`` on, the marks that end by ``end``: how many, and how many words."""
+    k = i
+    while k < len(marks) and marks[k][1] <= end:
+        k += 1
+    return k - i, len({word for _start, _end, word in marks[i:k]})
+
+
+def _best_marks(marks: list[_Mark]) -> tuple[int, int]:
+    """The first mark of the best window, and how many marks it holds.
+
+    As FTS5's snippet() scores a window: each different word 1,000, each
+    repeat 1; the earlier window wins a tie.
+    """
+    best = (0, 0, 0)  # score, first mark, marks
+    window: dict[str, int] = {}  # how often each word is marked in marks[i:k]
+    k = 0
+    for i, (start, _end, word) in enumerate(marks):
+        while k < len(marks) and (k == i or marks[k][1] <= start + SNIPPET_CHARS):
+            window[marks[k][2]] = window.get(marks[k][2], 0) + 1
+            k += 1
+        score = 1000 * len(window) + (k - i) - len(window)
+        if score > best[0]:
+            best = (score, i, k - i)
+        window[word] -= 1
+        if not window[word]:
+            del window[word]
+    return best[1], best[2]
+
+
+def _sentence_start(text: str, first: int) -> int | None:
+    """Where the sentence holding ``first`` begins, if close enough to show both."""
+    earliest = max(0, first - SNIPPET_CHARS)
+    before = text[earliest:first]
+    starts = [earliest + before.rfind("\n") + 1] if "\n" in before else []
+    found = _SENTENCE_END_BACKWARDS.search(before[::-1])
+    if found:
+        starts.append(first - found.start())
+    if not starts:
+        return 0 if earliest == 0 else None
+    start = max(starts)
+    while start < first and text[start].isspace():
+        start += 1
+    return None if _is_inside_mark(text, start) else start
+
+
+def _centred_start(text: str, first: int, last: int) -> int:
+    """Where a window centred on ``text[first:last]`` begins, at a whole word if it can."""
+    start = max(0, first - max(0, SNIPPET_CHARS - (last - first)) // 2)
+    start = max(0, min(start, len(text) - SNIPPET_CHARS))
+    if _is_inside_mark(text, start):
+        start = text.find(MARK_END, start) + 1
+    space = _SPACE.search(text, start, first)
+    if start > 0 and not text[start - 1].isspace() and space:
+        start = space.end()
+    return start
+
+
+def _window_end(text: str, start: int, last: int) -> int:
+    """Where a window from ``start`` that shows ``text[:last]`` ends: after a word, not in a mark."""
+    end = max(last, start + SNIPPET_CHARS)
+    if end >= len(text):
+        return len(text)
+    space = _SPACE.search(text[last : end + 1][::-1])
+    if space:
+        end -= space.start()
+    if _is_inside_mark(text, end):
+        end = text.rfind(MARK_START, 0, end)
+    return end
+
+
+def best_extract(marked: str, is_cut: bool = False) -> str:
+    """About SNIPPET_CHARS characters of ``marked``, where the most different words are marked.
+
+    Like FTS5's snippet(), the window starts at the beginning of a sentence if
+    that shows as many of the words, otherwise it is centred on the matches;
+    without marks, it is the opening. Ellipses show where the text goes on.
+    Only the first EXTRACT_MARKS marks are considered.
+    """
+    marks = [
+        (found.start(), found.end(), found.group(1).casefold())
+        for found in islice(_MARKED.finditer(marked), EXTRACT_MARKS)
+    ]
+    start = last = 0
+    if marks:
+        i, count = _best_marks(marks)
+        words = len({word for _start, _end, word in marks[i : i + count]})
+        first, last = marks[i][0], marks[i + count - 1][1]
+        start = _centred_start(marked, first, last)
+        sentence = _sentence_start(marked, first)
+        if sentence is not None:
+            shown, shown_words = _words_within(marks, i, sentence + SNIPPET_CHARS)
+            if shown and shown_words == words:
+                start, last = sentence, marks[i + shown - 1][1]
+    end = _window_end(marked, start, last)
+    before = ELLIPSIS if marked[:start].strip() else ""
+    after = ELLIPSIS if is_cut or marked[end:].strip() else ""
+    return f"{before}{marked[start:end].strip()}{after}"
 
 
 class SearchBackend:
@@ -236,28 +412,86 @@ class SQLiteBackend(SearchBackend):
         # An article whose index entry went away in between comes last.
         return [(pk, scores.get(pk, float("-inf"))) for pk in ids]
 
+    def _extract_expression(self) -> str:
+        """Every word and phrase searched for, joined by OR: what extracts mark."""
+        terms = tuple(term for group in self.query.groups for term in group)
+        return fts5_expression(ParsedQuery(text="", groups=(terms,)))
+
+    def _mark(self, rows: list[tuple[int, str, str]]) -> dict[int, tuple[str, str]]:
+        """(standfirst, body) with highlight markers, by rowid, for the rows that match.
+
+        The rows go into an FTS5 table with the search index's tokenizer, so
+        marking follows the same stemming. It is made afresh for each page in
+        the connection's temporary database, which holds one page at most.
+        Writing there takes no lock on the site's database; an atomic() block
+        around it would (transactions begin IMMEDIATE), so there is none.
+        """
+        if not rows:
+            return {}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{EXTRACT_TABLE}")
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE temp.{EXTRACT_TABLE}"
+                f" USING fts5(dek, body, tokenize = '{FTS_TOKENIZER}')"
+            )
+            # One statement: FTS5 writes its index once per transaction, and
+            # a transaction per row made filling the table four times slower.
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO temp.{EXTRACT_TABLE} (rowid, dek, body) VALUES {values}",
+                [value for row in rows for value in row],
+            )
+            cursor.execute(
+                f"SELECT rowid, highlight({EXTRACT_TABLE}, 0, %s, %s),"
+                f" highlight({EXTRACT_TABLE}, 1, %s, %s)"
+                f" FROM temp.{EXTRACT_TABLE} WHERE {EXTRACT_TABLE} MATCH %s",
+                [MARK_START, MARK_END] * 2 + [self._extract_expression()],
+            )
+            return {rowid: (dek, body) for rowid, dek, body in cursor.fetchall()}
+
     def snippets(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        from .models import Article
+
         if not ids:
             return {}
         placeholders = ", ".join(["%s"] * len(ids))
-        # One rowid range for FTS5 to seek to, and "+rowid" as above.
-        sql = (
-            f"SELECT rowid,"
-            f" snippet({FTS_TABLE}, 1, %s, %s, %s, %s),"
-            f" snippet({FTS_TABLE}, 2, %s, %s, %s, %s)"
-            f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-            f" AND rowid BETWEEN %s AND %s AND +rowid IN ({placeholders})"
+        # One character more than is used tells a cut text from a short one.
+        texts = self._run(
+            f"SELECT id, substr(dek, 1, %s), substr(body_text, 1, %s)"
+            f" FROM {Article._meta.db_table} WHERE id IN ({placeholders})",
+            [EXTRACT_DEK_CHARS + 1, EXTRACT_BODY_CHARS + 1, *ids],
         )
-        marks = [MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS]
-        params = [
-            *marks,
-            *marks,
-            fts5_expression(self.query),
-            min(ids),
-            max(ids),
-            *ids,
-        ]
-        return {row[0]: (row[1], row[2]) for row in self._run(sql, params)}
+        rows: list[tuple[int, str, str]] = []  # rowid, standfirst, piece of body
+        owners: list[tuple[int, int]] = []  # article id, piece number; by rowid
+        deks: dict[int, tuple[str, bool]] = {}
+        bodies: dict[int, tuple[list[str], bool]] = {}
+        for pk, dek_head, body_head in texts:
+            dek, dek_is_cut = _head(dek_head, EXTRACT_DEK_CHARS)
+            body, body_is_cut = _head(body_head, EXTRACT_BODY_CHARS)
+            pieces = split_text(body, EXTRACT_PIECE_CHARS)
+            deks[pk] = (dek, dek_is_cut)
+            bodies[pk] = (pieces, body_is_cut)
+            for n, piece in enumerate(pieces):
+                rows.append((len(rows), dek if n == 0 else "", piece))
+                owners.append((pk, n))
+        for rowid, (dek, piece) in self._mark(rows).items():
+            pk, n = owners[rowid]
+            if n == 0:
+                deks[pk] = (dek, deks[pk][1])
+            bodies[pk][0][n] = piece
+        return {
+            pk: (
+                best_extract(*deks[pk]),
+                best_extract("".join(bodies[pk][0]), bodies[pk][1]),
+            )
+            for pk in deks
+        }
+
+
+def _stored_text(field: str) -> Replace:
+    """The part of a text field that ts_headline() reads, without highlight markers."""
+    head = Left(field, HEADLINE_CHARS)
+    return Replace(Replace(head, Value(MARK_START)), Value(MARK_END))
 
 
 class PostgresBackend(SearchBackend):
@@ -347,10 +581,10 @@ class PostgresBackend(SearchBackend):
             .filter(pk__in=ids)
             .annotate(
                 dek_extract=SearchHeadline(
-                    Left("dek", HEADLINE_CHARS), query, highlight_all=True, **marks
+                    _stored_text("dek"), query, highlight_all=True, **marks
                 ),
                 body_extract=SearchHeadline(
-                    Left("body_text", HEADLINE_CHARS),
+                    _stored_text("body_text"),
                     query,
                     max_words=SNIPPET_WORDS,
                     min_words=SNIPPET_WORDS // 2,
