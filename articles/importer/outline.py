@@ -17,14 +17,14 @@ def find_title(lines: list[str], start: int, markdown: bool) -> tuple[str, int]:
     if heading:
         title = heading[1]
     else:
-        title = raw.strip()
+        title = t.strip_bidi_controls(raw).strip()
         if title.casefold().startswith("title:"):
             title = title[len("title:") :]
         if following < len(lines) and t.is_setext_underline(lines[following]):
             following += 1
         title = t.inline_text(title, markdown)
     if (
-        not title
+        not t.has_visible_text(title)
         or is_pipe_row(raw)
         or t.is_toc_title(raw)
         or (not heading and (t.bullet_item(raw) or t.is_rule(raw)))
@@ -36,6 +36,12 @@ def find_title(lines: list[str], start: int, markdown: bool) -> tuple[str, int]:
             f"(a title may have at most {t.MAX_TITLE_CHARS})"
         )
     return title, following
+
+
+# A news article has a handful of sections. Matching a contents list to the
+# text can cost up to its length squared (see align), so a list longer than
+# this is kept as a list.
+MAX_TOC_ENTRIES = 1000
 
 
 @dataclass
@@ -85,36 +91,46 @@ def find_toc(body: list[str], title: str) -> Toc | None:
 
 
 def apply_toc(
-    body: list[str], toc: Toc, markdown: bool
+    body: list[str], keys: list[str], toc: Toc, matched: dict[int, int], markdown: bool
 ) -> tuple[list[str], dict[int, tuple[str, int]], list[str]]:
-    after = body[toc.end :]
+    """Body without the contents list, its headings, and warnings for entries never found.
+
+    ``keys`` are the body's ``line_keys`` and ``matched`` is ``align`` of the
+    lines after the list to its headings.
+    """
     headings = toc.headings
-    matched = align(after, headings)
-    returned: list[str] = []
+    returned = slice(0, 0)
     if not toc.numbered and toc.entries:
         # An unnumbered list running on past the last heading found is the
         # article's first list, not part of the contents.
         last = max(matched.values(), default=-1)
         keep = toc.entries[: last + 1]
-        returned = body[keep[-1][0] + 1 : toc.end]
+        returned = slice(keep[-1][0] + 1, toc.end)
         headings = headings[: last + 1]
-    new_body = body[: toc.start] + returned + after
-    found = find_headings(new_body, headings, markdown)
-    used = align(new_body, headings)
+    new_body = body[: toc.start] + body[returned] + body[toc.end :]
+    new_keys = keys[: toc.start] + keys[returned] + keys[toc.end :]
+    aligned = align(new_keys, headings)
+    found = find_headings(new_body, aligned, markdown)
+    used = set(aligned.values())
     warnings = [
         f"“{heading}” is listed in the table of contents but no line of the text matches it"
         for n, heading in enumerate(headings)
-        if n not in used.values()
+        if n not in used
     ]
     return new_body, found, warnings
 
 
-def align(lines: list[str], headings: list[str]) -> dict[int, int]:
+def line_keys(lines: list[str]) -> list[str]:
+    """The heading_key of each line that may be a heading, "" for the others."""
+    return [t.heading_key(line) if may_be_heading(line) else "" for line in lines]
+
+
+def align(keys: list[str], headings: list[str]) -> dict[int, int]:
     """Map line index → heading index for the longest in-order match of headings to lines.
 
-    A longest increasing subsequence over the (line, heading) pairs that
-    match, so a stray line that happens to repeat a later heading cannot
-    swallow the headings before it.
+    ``keys`` are the lines' ``line_keys``. A longest increasing subsequence
+    over the (line, heading) pairs that match, so a stray line that happens
+    to repeat a later heading cannot swallow the headings before it.
     """
     by_key: dict[str, list[int]] = {}
     for n, heading in enumerate(headings):
@@ -123,10 +139,16 @@ def align(lines: list[str], headings: list[str]) -> dict[int, int]:
             by_key.setdefault(key, []).append(n)
     tails: list[int] = []
     nodes: list[tuple[int, int, tuple | None]] = []
-    for i, line in enumerate(lines):
-        if not may_be_heading(line):
+    # Each entry of tails only ever decreases, so tails changes at most
+    # len(headings)² times. A key that changed nothing last time changes
+    # nothing now unless tails moved since: thousands of lines repeating a
+    # listed heading cost one pass each over that heading's entries.
+    version, idle = 0, {}
+    for i, key in enumerate(keys):
+        if key not in by_key or idle.get(key) == version:
             continue
-        for n in reversed(by_key.get(t.heading_key(line), [])):
+        changed = False
+        for n in reversed(by_key[key]):
             pos = bisect.bisect_left(tails, n)
             if pos < len(tails) and tails[pos] == n:
                 continue  # keep the first line for this heading
@@ -136,6 +158,11 @@ def align(lines: list[str], headings: list[str]) -> dict[int, int]:
                 nodes.append(node)
             else:
                 tails[pos], nodes[pos] = n, node
+            changed = True
+        if changed:
+            version += 1
+        else:
+            idle[key] = version
     result: dict[int, int] = {}
     node = nodes[-1] if nodes else None
     while node is not None:
@@ -156,11 +183,14 @@ def may_be_heading(line: str) -> bool:
 
 
 def find_headings(
-    lines: list[str], listed: list[str], markdown: bool
+    lines: list[str], aligned: dict[int, int], markdown: bool
 ) -> dict[int, tuple[str, int]]:
-    """Line index → (heading text, level) for every line that starts a section."""
+    """Line index → (heading text, level) for every line that starts a section.
+
+    ``aligned`` holds the lines that match the table of contents (see ``align``).
+    """
     headings: dict[int, tuple[str, int]] = {}
-    for i in align(lines, listed):
+    for i in aligned:
         heading = t.markdown_heading(lines[i])
         level = heading[0] if heading else 2
         headings[i] = (t.heading_text(lines[i], markdown), level)

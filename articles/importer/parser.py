@@ -23,7 +23,15 @@ from ..tabular import (
 )
 from . import text as t
 from .errors import ArticleParseError
-from .outline import align, apply_toc, find_headings, find_title, find_toc
+from .outline import (
+    MAX_TOC_ENTRIES,
+    align,
+    apply_toc,
+    find_headings,
+    find_title,
+    find_toc,
+    line_keys,
+)
 
 TEXT, CALLOUT, FAQ = "text", "callout", "faq"
 
@@ -90,13 +98,22 @@ def parse_article(text: str, *, markdown: bool | None = None) -> ParsedArticle:
     body = lines[body_start:]
 
     toc = find_toc(body, title)
-    if toc and toc.entries and not align(body[toc.end :], toc.headings):
-        toc = None  # a list that names no heading of the text is just a list
     warnings: list[str] = []
+    if toc and len(toc.entries) > MAX_TOC_ENTRIES:
+        warnings.append(
+            f"the table of contents lists {len(toc.entries)} headings (at most "
+            f"{MAX_TOC_ENTRIES}); it was kept as a list"
+        )
+        toc = None
+    keys = line_keys(body) if toc else []
+    matched = align(keys[toc.end :], toc.headings) if toc else {}
+    if toc and toc.entries and not matched:
+        toc = None  # a list that names no heading of the text is just a list
     if toc is None:
-        headings = find_headings(body, [], markdown)
+        headings = find_headings(body, {}, markdown)
     else:
-        body, headings, warnings = apply_toc(body, toc, markdown)
+        body, headings, more = apply_toc(body, keys, toc, matched, markdown)
+        warnings += more
 
     byline: list[str] = []
     first = next((i for i, line in enumerate(body) if line.strip()), None)
@@ -113,6 +130,13 @@ def parse_article(text: str, *, markdown: bool | None = None) -> ParsedArticle:
     if not article.sections and not article.faq_items:
         raise ArticleParseError("there is no article text after the title")
     return article
+
+
+def _is_separator(line: str) -> bool:
+    # The separator pattern can split a long run of spaces between two "\s*"
+    # in as many ways as the run is long, on every line that fails; spaces
+    # mean nothing to it, and runs of one leave it nothing to try.
+    return is_separator_row(t.collapse_spaces(line))
 
 
 @dataclass
@@ -353,13 +377,12 @@ class _Parser:
             return False
         if is_pipe_row(lines[i]) and is_pipe_row(lines[i + 1]):
             return True
-        return (
-            "|" in lines[i] and "|" in lines[i + 1] and is_separator_row(lines[i + 1])
-        )
+        return "|" in lines[i] and "|" in lines[i + 1] and _is_separator(lines[i + 1])
 
     def read_table(self, i: int) -> int:
-        # Tables written without outer pipes run on while lines contain one.
-        loose = not is_pipe_row(self.lines[i])
+        # Tables written without outer pipes run on while lines contain one;
+        # so does "| a | b |" over a separator that lacks its closing pipe.
+        loose = not (is_pipe_row(self.lines[i]) and is_pipe_row(self.lines[i + 1]))
         j = i
         while j < len(self.lines) and (
             ("|" in self.lines[j] and self.lines[j].strip())
@@ -368,10 +391,12 @@ class _Parser:
         ):
             j += 1
         raw = self.lines[i:j]
-        has_header = is_separator_row(raw[1])
-        rows = [split_pipe_row(line) for line in raw if not is_separator_row(line)]
+        has_header = _is_separator(raw[1])
+        rows = [split_pipe_row(line) for line in raw if not _is_separator(line)]
         if self.markdown:
             rows = [[t.plain_inline(cell) for cell in row] for row in rows]
+        else:
+            rows = [[t.strip_bidi_controls(cell) for cell in row] for row in rows]
         rows = squared(rows)
         pending, self.pending_caption = self.pending_caption, None
         problems = table_rows_errors(rows) if len(rows) > 1 else ["too few rows"]
@@ -379,7 +404,7 @@ class _Parser:
             # Too odd to be a table: keep every line, caption included, as text.
             if len(rows) > 1:
                 self.warnings.append(
-                    f"the table starting “{Truncator(raw[0].strip()).chars(40)}” "
+                    f"the table starting “{Truncator(t.one_line(raw[0])).chars(40)}” "
                     "was kept as text: "
                     f"{problems[0]}"
                 )

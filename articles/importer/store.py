@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ from django.utils.text import slugify
 from ..models import Article, ArticleTable, Author, Byline, Category, FaqItem, Section
 from .errors import ArticleParseError
 from .parser import ParsedArticle, parse_article
-from .text import heading_key, slug_for_title
+from .text import heading_key, one_line, slug_for_title
 
 # Articles are a few dozen kilobytes; anything this big is not one.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -30,13 +32,40 @@ class AlreadyImported(Exception):
         self.article = article
 
 
+def _not_a_file(mode: int) -> str:
+    """Why a path with this st_mode cannot be read as an article ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "is a directory, not an article file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not an article file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not an article file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not an article file"
+    return "is not a regular file"
+
+
+def _open_without_waiting(path: str, flags: int) -> int:
+    # Opening a FIFO waits for a writer; should the path become one after the
+    # check, open() must return at once so that fstat can refuse it.
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_article_file(path: str | Path) -> str:
-    """The text of an article file; ArticleParseError says in one line why it cannot be read."""
+    """The text of an article file; ArticleParseError says in one line why it cannot be read.
+
+    Only regular files (or links to them) are read: a FIFO would block the
+    import for ever and a device such as /dev/zero never ends.
+    """
     path = Path(path)
     try:
-        if path.is_dir():
-            raise ArticleParseError("is a directory, not an article file")
-        with path.open("rb") as handle:
+        if problem := _not_a_file(path.stat().st_mode):
+            raise ArticleParseError(problem)
+        with open(path, "rb", opener=_open_without_waiting) as handle:
+            if problem := _not_a_file(os.fstat(handle.fileno()).st_mode):
+                raise ArticleParseError(problem)
             data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ArticleParseError("no such file") from None
@@ -179,7 +208,7 @@ def _save_parts(
 
 def category_for(value: str, *, create: bool = False) -> Category:
     """The category named or slugged ``value``; created only when ``create`` is set."""
-    value = " ".join(value.split())
+    value = one_line(value)
     slug = slugify(value)
     category = (
         Category.objects.filter(slug=slug).first()
@@ -208,7 +237,7 @@ def category_for(value: str, *, create: bool = False) -> Category:
 
 def author_for(name: str) -> Author:
     """The author called ``name``, created (with a free slug) when missing."""
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name:
         raise ArticleParseError("an author's name cannot be empty")
     if len(name) > 120:

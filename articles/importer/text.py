@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.utils.text import Truncator, slugify
 
@@ -39,11 +40,71 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+# Embedding, override and isolate controls reorder the text around them: with
+# U+202E a title "Minutes\u202efdp.exe" shows as "Minutesexe.pdf", and in a
+# headline list or a feed the reordering can run into the text that follows.
+# Marks (U+200E, U+200F, U+061C) and joiners (U+200C, U+200D) stay: they only
+# settle the direction of neutral characters or shape a script or an emoji.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(text: str) -> str:
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Text shown as a label (title, heading, caption, question): spaces collapsed, bidi controls removed."""
+    return collapse_spaces(strip_bidi_controls(text))
+
+
+_INVISIBLE = {"Cc", "Cf", "Mn", "Me", "Zl", "Zp", "Zs"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` shows anything beyond spaces, combining marks and format characters."""
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
 # -- inline Markdown -------------------------------------------------------
 
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
-_HASHES = re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$")
+_HREF_END = re.compile(r"[)\s]")
+
+
+def replace_links(text: str, replace: Callable[[str, str], str]) -> str:
+    """``text`` with each Markdown link ``[label](address)`` replaced by ``replace(label, address)``.
+
+    A label runs to the first "]" and an address to the first ")" or space.
+    Both look-aheads are remembered from one "[" to the next, so the scan is
+    linear: a regular expression would read the same text again for every
+    "[" and take minutes on a line of brackets.
+    """
+    parts: list[str] = []
+    done = 0  # text[:done] is in parts already
+    close = href_end = -1  # the next "]", and the next ")" or space, found so far
+    start = text.find("[")
+    while start != -1:
+        if close <= start:
+            close = text.find("]", start + 1)
+            if close == -1:
+                break
+        if close > start + 1 and text.startswith("(", close + 1):
+            if href_end < close + 2:
+                found = _HREF_END.search(text, close + 2)
+                href_end = found.start() if found else len(text)
+            if text.startswith(")", href_end):
+                label, href = text[start + 1 : close], text[close + 2 : href_end]
+                parts += [text[done:start], replace(label, href)]
+                done = href_end + 1
+                start = text.find("[", done)
+                continue
+        start = text.find("[", start + 1)
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _link_as_text(label: str, href: str) -> str:
+    return label if not href or href.startswith("#") else f"{label} ({href})"
 
 
 def plain_inline(text: str) -> str:
@@ -51,17 +112,12 @@ def plain_inline(text: str) -> str:
 
     Links keep their address in brackets so nothing the writer gave is lost.
     """
-
-    def link(match: re.Match) -> str:
-        label, href = match.group(1), match.group(2)
-        return label if not href or href.startswith("#") else f"{label} ({href})"
-
-    return collapse_spaces(_EMPHASIS.sub("", _LINK.sub(link, text)))
+    return one_line(_EMPHASIS.sub("", replace_links(text, _link_as_text)))
 
 
 def inline_text(text: str, markdown: bool) -> str:
     """Text shown outside a section body: Markdown markup removed, plain text as is."""
-    return plain_inline(text) if markdown else collapse_spaces(text)
+    return plain_inline(text) if markdown else one_line(text)
 
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -75,21 +131,30 @@ def escape_plain(line: str) -> str:
 
 # -- headings --------------------------------------------------------------
 
-_QUOTES = str.maketrans(dict.fromkeys("\"'‘’‚‛“”„‟«»‹›′″`´", ""))
-_DASHES = re.compile(r"\s*[‐‑‒–—―−-]+\s*")
+_QUOTES = re.compile("[\"'‘’‚‛“”„‟«»‹›′″`´]")
+# Spaces are collapsed first: "\s*" on both sides of a dash or "&" would
+# make the engine try every run of spaces once per space in it.
+_DASHES = re.compile(r" ?[‐‑‒–—―−-]+ ?")
 _NUMBERING = re.compile(r"^\d{1,3}[.)]\s+")
-_AMPERSAND = re.compile(r"\s*&\s*")
+_AMPERSAND = re.compile(r" ?& ?")
+
+
+# Nothing but letters, digits, spaces and plain punctuation: of heading_key's
+# steps only the last ones change anything. Most lines of a long file are
+# like this, and every line is looked at.
+_SIMPLE_HEADING = re.compile(r"[A-Za-z][A-Za-z0-9 ,;:.!?()/]*")
 
 
 def heading_key(text: str) -> str:
     """What two spellings of one heading have in common: case, quotes, dashes and numbering ignored."""
-    key = unicodedata.normalize("NFKC", text)
-    key = _HASHES.sub("", key)
-    key = _EMPHASIS.sub("", _LINK.sub(r"\1", key))
+    if _SIMPLE_HEADING.fullmatch(stripped := text.strip()):
+        return collapse_spaces(stripped).strip(" :.").lower()
+    key = unicodedata.normalize("NFKC", strip_bidi_controls(text))
+    key = _without_heading_hashes(key)
+    key = _EMPHASIS.sub("", replace_links(key, lambda label, href: label))
     key = _NUMBERING.sub("", key.strip())
-    key = key.translate(_QUOTES)
-    key = _DASHES.sub("-", key)
-    key = _AMPERSAND.sub(" and ", key)
+    key = collapse_spaces(_QUOTES.sub("", key))
+    key = _AMPERSAND.sub(" and ", _DASHES.sub("-", key))
     return collapse_spaces(key).strip(" :.").casefold()
 
 
@@ -105,24 +170,44 @@ def heading_text(line: str, markdown: bool) -> str:
     return inline_text(wrapped.group(2) if wrapped else line, markdown)
 
 
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MARKDOWN_HEADING = re.compile(r"\s{0,3}(#{1,6})\s++(.*)")
 
 
 def markdown_heading(line: str) -> tuple[int, str] | None:
     """(level, text) of an ATX heading such as "## Reaction", else None."""
-    match = _MARKDOWN_HEADING.match(line)
-    if not match or not plain_inline(match.group(2)):
+    match = _MARKDOWN_HEADING.fullmatch(line)
+    if not match:
         return None
-    return len(match.group(1)), plain_inline(match.group(2))
+    text = plain_inline(_without_closing_hashes(match.group(2)))
+    return (len(match.group(1)), text) if text else None
+
+
+def _without_heading_hashes(text: str) -> str:
+    """``text`` without the "## " that opens an ATX heading or the " ##" that may close it."""
+    opening = _MARKDOWN_HEADING.match(text)
+    return _without_closing_hashes(text[opening.start(2) :] if opening else text)
+
+
+def _without_closing_hashes(text: str) -> str:
+    # Closing hashes need a space before them: "C#" keeps its "#".
+    # (rstrip rather than a regular expression, which would try every run of
+    # spaces in a long line as the one before the hashes.)
+    trimmed = text.rstrip()
+    bare = trimmed.rstrip("#")
+    return bare.rstrip() if bare != trimmed and bare[-1:].isspace() else text
+
+
+_SETEXT_UNDERLINE = re.compile(r"\s{0,3}(=+|-{2,})\s*")
+_RULE = re.compile(r"\s*([-*_=~])(\s*\1){2,}\s*")
 
 
 def is_setext_underline(line: str) -> bool:
-    return bool(re.fullmatch(r"\s{0,3}(=+|-{2,})\s*", line))
+    return bool(_SETEXT_UNDERLINE.fullmatch(line))
 
 
 def is_rule(line: str) -> bool:
     """A decorative divider line such as "---" or "* * *"."""
-    return bool(re.fullmatch(r"\s*([-*_=~])(\s*\1){2,}\s*", line))
+    return bool(_RULE.fullmatch(line))
 
 
 _TOC_TITLES = {"table of contents", "contents", "in this article", "in this story"}
@@ -142,6 +227,8 @@ def is_toc_title(line: str) -> bool:
 
 
 def is_faq_title(text: str) -> bool:
+    if text.isascii() and "q" not in text.casefold():
+        return False  # every FAQ title has a "q"; quick for the lines that do not
     key = heading_key(text)
     return key in _FAQ_TITLES or key.startswith("frequently asked questions")
 
@@ -246,7 +333,9 @@ def comment_prompt(line: str, markdown: bool) -> str | None:
 
 
 _QUESTION_END = re.compile(r"\?[”\"’'»)]*(?:\*\*|__)?(?=\s|$)")
-_QA_LINE = re.compile(r"^(?:\*\*)?([QA])(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(\S.*)$")
+# Possessive spaces: "\s*(?:\*\*)?\s*" could split a run of spaces between the
+# two in as many ways as it is long.
+_QA_LINE = re.compile(r"^(?:\*\*)?([QA])(?:\*\*)?\s*[:.)]\s*+(?:\*\*)?\s*+(\S.*)$")
 
 
 def split_question(text: str, markdown: bool) -> tuple[str, str] | None:
@@ -365,7 +454,7 @@ def table_caption(header: list[str], fallback: str) -> str:
         caption = f"{', '.join(cells[:-1])} and {cells[-1]}"
     else:
         caption = cells[0] if cells else fallback
-    return Truncator(collapse_spaces(caption) or "Table").chars(MAX_CAPTION_CHARS)
+    return Truncator(one_line(caption) or "Table").chars(MAX_CAPTION_CHARS)
 
 
 def slug_for_title(title: str, max_length: int = 200) -> str:

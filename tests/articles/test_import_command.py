@@ -1,7 +1,9 @@
 """`manage.py import_article` and `manage.py load_demo` against a real database."""
 
 import io
+import os
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -238,9 +240,14 @@ def test_warnings_go_to_stderr(tmp_path):
 
 def error_cases(tmp_path: Path) -> list[tuple[str, str]]:
     (tmp_path / "folder").mkdir()
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "socket.txt"))
+    (tmp_path / "zeros.txt").symlink_to("/dev/zero")
     return [
         (str(tmp_path / "missing.txt"), "no such file"),
         (str(tmp_path / "folder"), "is a directory, not an article file"),
+        (str(tmp_path / "socket.txt"), "is a socket, not an article file"),
+        (str(tmp_path / "zeros.txt"), "is a device, not an article file"),
         (write(tmp_path, "", "empty.txt"), "the file is empty"),
         (write(tmp_path, " \n\r\n\t\n", "blank.txt"), "the file is empty"),
         (
@@ -339,6 +346,20 @@ def test_command_line_errors_are_one_line_without_traceback(tmp_path, content, m
     assert result.stderr.count("\n") == 1 and result.stdout == ""
 
 
+def test_fifo_is_refused_in_one_line_instead_of_waiting(tmp_path):
+    # A child process, so that a regression fails at manage()'s timeout
+    # instead of hanging the test run on a FIFO nobody writes to.
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    result = manage("import_article", str(fifo), DATABASE_URL=database)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"CommandError: {fifo}: is a named pipe (FIFO), not an article file\n"
+    )
+    assert result.stdout == ""
+
+
 @pytest.mark.django_db
 def test_bom_crlf_and_odd_unicode_survive(tmp_path, editor_client):
     text = (
@@ -363,6 +384,32 @@ def test_bom_crlf_and_odd_unicode_survive(tmp_path, editor_client):
     assert "Фестиваль у моря 🎉" in html and "Za\u0308hlen 👩‍👩‍👧." in html
     assert all(f'id="{anchor}"' in html for anchor in parse_page(html).toc_links)
     assert "\r" not in article.body_text
+
+
+@pytest.mark.django_db
+def test_bidi_controls_are_removed_from_title_byline_tags_and_category(
+    tmp_path, editor_client
+):
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    text = (
+        f"Board minutes_{rlo}fdp.exe\nBy Ana {rlo}Silva{pdf}\nThe {rli}نص{pdi} text.\n"
+    )
+    run(
+        write(tmp_path, text),
+        "--tags",
+        f"{rlo}Budget{pdf}, {rli}مالية{pdi}",
+        "--category",
+        f"{rlo}City Hall",
+        "--create-category",
+    )
+    article = Article.objects.select_related("category").get()
+    assert article.title == "Board minutes_fdp.exe"
+    assert [b.author.name for b in article.bylines.all()] == ["Ana Silva"]
+    assert sorted(t.name for t in article.tags.all()) == ["Budget", "مالية"]
+    assert article.category.name == "City Hall"
+    html = editor_client.get(article.get_preview_url()).content.decode()
+    assert "Board minutes_fdp.exe" in html and rlo not in html
+    assert f"The {rli}نص{pdi} text." in html  # prose keeps its isolates
 
 
 @pytest.mark.django_db

@@ -139,3 +139,12 @@ def test_unnumbered_contents_followed_by_a_list():
     assert article.table_of_contents == ["Spending", "Taxes"]
     lead = article.sections[0]
     assert lead.heading == "" and lead.body == "- Three things to watch\n- Pensions"
+
+
+def test_separator_row_without_its_closing_pipe():
+    text = "Visitors\n| Year | Visitors |\n|---|---\n| 1990 | 12,000 |\nAfter.\n"
+    article = parse_article(text)
+    [table] = article.tables
+    assert table.is_first_row_header
+    assert table.rows == [["Year", "Visitors"], ["1990", "12,000"]]
+    assert article.sections[-1].body == "After."

@@ -18,6 +18,7 @@ from articles.importer import (
     save_parsed_article,
 )
 from articles.importer.store import MARKDOWN_SUFFIXES
+from articles.importer.text import one_line
 from articles.models import Article
 
 DEFAULT_CATEGORY = "News"
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         found: dict[str, str] = {}
         for value in values:
             for tag in value.split(","):
-                tag = " ".join(tag.split())
+                tag = one_line(tag)
                 if len(tag) > MAX_TAG_CHARS:
                     raise CommandError(
                         f"a tag may have at most {MAX_TAG_CHARS} characters: “{tag[:40]}…”"
