@@ -6,7 +6,8 @@ import csv
 import io
 import re
 
-_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# Possessive quantifiers: a long run of spaces cannot make matching backtrack.
+_SEPARATOR_ROW = re.compile(r"^\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*$")
 
 
 def is_pipe_row(line: str) -> bool:

@@ -46,3 +46,10 @@ def test_unreadable_csv_is_reported_not_raised_as_a_crash():
 
 def test_pipe_rows_with_escapes():
     assert split_pipe_row(r"| a \| b | c \\ | d |") == ["a | b", "c \\", "d"]
+
+
+def test_long_runs_of_spaces_are_read_in_linear_time():
+    # A quadratic separator check took seconds on such a paste; this would hang.
+    spaces = " " * 200_000
+    text = f"|{spaces}x|\n|{spaces}y|\n|{spaces}-|"
+    assert parse_table_text(text) == [["x"], ["y"], ["-"]]
