@@ -61,7 +61,9 @@ class Comment(models.Model):
         return f"{self.author_name} on {self.article_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        # The article page's discussion; comments are not listed there one by
+        # one yet, so there is no per-comment anchor to point at.
+        return f"{self.article.get_absolute_url()}#comments"
 
     def clean(self) -> None:
         if self.parent_id is None:
