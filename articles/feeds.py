@@ -187,7 +187,7 @@ class ArticleFeed(NewsFeed):
         return item.published_at
 
     def item_updateddate(self, item: Article) -> datetime:
-        return max(item.updated_at, item.published_at)
+        return item.last_changed_at
 
     def item_extra_kwargs(self, item: Article) -> dict:
         return {"author_names": [byline.author.name for byline in item.bylines.all()]}

@@ -327,6 +327,11 @@ class Article(models.Model):
         return self.dek or self.excerpt
 
     @property
+    def last_changed_at(self) -> datetime:
+        """When readers last saw it change: an edit, or going live when it was scheduled."""
+        return max(self.updated_at, self.published_at or self.updated_at)
+
+    @property
     def shows_update_time(self) -> bool:
         """Show "Updated" only for a real change after publication, not a save moments later."""
         return bool(

@@ -66,6 +66,7 @@ class _RoutePaths:
 
 def _changed_at(prefix: str = "") -> Greatest:
     """When an article last changed for readers: an edit, or going live when scheduled."""
+    # Article.last_changed_at, computed in the database.
     return Greatest(f"{prefix}updated_at", f"{prefix}published_at")
 
 

@@ -70,7 +70,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         data["description"] = article.summary
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-        data["dateModified"] = max(article.updated_at, article.published_at).isoformat()
+        data["dateModified"] = article.last_changed_at.isoformat()
     if article.dateline:
         data["dateline"] = article.dateline
     keywords = [tag.name for tag in article.tags.all()]

@@ -27,7 +27,7 @@ FRONT_PAGE_PER_CATEGORY = 4
 @public_page(query=())
 def home(request: HttpRequest) -> HttpResponse:
     top = list(Article.objects.for_listing()[:FRONT_PAGE_TOP_STORIES])
-    menu = menu_categories()
+    menu = menu_categories(request)
     by_category: dict[int, list[Article]] = {c["pk"]: [] for c in menu}
     for article in Article.objects.for_listing().latest_in_categories(
         list(by_category), FRONT_PAGE_PER_CATEGORY, exclude_ids=[a.pk for a in top]

@@ -168,6 +168,8 @@ def public_page(
 def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs):
     try:
         generation, ttl = current_generation()
+        # Parts of the page cached per generation (the menu) need not ask again.
+        request.content_generation = generation
         key = _page_key(request, generation)
         stored = cache.get(key)
     except CACHE_ERRORS:

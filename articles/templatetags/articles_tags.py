@@ -56,10 +56,15 @@ def time_tag(moment: datetime | None, style: str = "long") -> SafeString:
     )
 
 
-@register.inclusion_tag("includes/_category_nav.html")
-def category_nav(current_category_id: int | None = None) -> dict:
+@register.inclusion_tag("includes/_category_nav.html", takes_context=True)
+def category_nav(
+    context: template.Context, current_category_id: int | None = None
+) -> dict:
     """The site's main navigation: categories marked for the menu, in their set order."""
-    return {"categories": menu_categories(), "current_category_id": current_category_id}
+    return {
+        "categories": menu_categories(context.get("request")),
+        "current_category_id": current_category_id,
+    }
 
 
 @register.simple_tag(takes_context=True)

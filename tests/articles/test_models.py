@@ -1,3 +1,4 @@
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -241,3 +242,15 @@ def test_renamed_category_page_and_articles_redirect(
     category.save()
     assert anon.get("/europe/").status_code == 200
     assert anon.get("/europe-news/")["Location"] == "/europe/"
+
+
+@pytest.mark.django_db
+def test_last_change_is_an_edit_or_going_live_whichever_is_later():
+    article = make_article()
+    later = article.published_at + timedelta(days=1)
+    article.updated_at = later
+    assert article.last_changed_at == later
+    article.updated_at = article.published_at - timedelta(
+        days=1
+    )  # scheduled, then live
+    assert article.last_changed_at == article.published_at
