@@ -11,6 +11,13 @@ that moment.
 The generation lives in the shared cache (Redis in production), so every app
 server sees a change at once. ``cache.incr`` is atomic there, and ``cache.add``
 creates a missing generation without racing another server.
+
+Changes that touch only a few pages (a comment approved on one article) do not
+bump the generation. A page names what it shows with ``depends_on(request,
+"comments:42")``; the version of each such *tag* is read at that moment and
+stored with the page. ``invalidate("comments:42")`` gives the tag a new version
+after commit, and a stored page whose tags no longer match is rendered afresh.
+Every other page stays cached.
 """
 
 from __future__ import annotations
@@ -42,6 +49,60 @@ GENERATION_KEY = "content:generation"
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Headers that describe the page itself and so are kept with the cached copy.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+
+
+TAG_SECONDS = 60 * 60 * 24
+
+
+def _tag_key(tag: str) -> str:
+    return f"tag:{tag}"
+
+
+def depends_on(request: HttpRequest, *tags: str) -> None:
+    """Record that the page being rendered shows what ``tags`` name.
+
+    Call it *before* reading the data the tags cover: the versions read here
+    are stored with the page, so a change committed after this call (even
+    while the page renders) makes the stored copy stale, never wrongly fresh.
+    """
+    known = getattr(request, "cache_tags", None)
+    if known is None:
+        return  # not a cached page (preview, admin): nothing to record
+    wanted = [tag for tag in tags if tag not in known]
+    if not wanted:
+        return
+    try:
+        keys = {_tag_key(tag): tag for tag in wanted}
+        found = cache.get_many(list(keys))
+        for key, tag in keys.items():
+            version = found.get(key)
+            if version is None:
+                cache.add(key, secrets.token_hex(8), TAG_SECONDS)
+                version = cache.get(key)
+            known[tag] = version
+    except CACHE_ERRORS:
+        request.cache_tags = None  # cannot promise freshness: do not store
+
+
+def invalidate(*tags: str) -> None:
+    """Make every cached page that depends on ``tags`` stale once this transaction commits."""
+    transaction.on_commit(lambda: _renew_tags(tags))
+
+
+def _renew_tags(tags: tuple[str, ...]) -> None:
+    try:
+        cache.set_many(
+            {_tag_key(tag): secrets.token_hex(8) for tag in tags}, TAG_SECONDS
+        )
+    except CACHE_ERRORS:
+        logger.exception("Could not invalidate cached pages for %s", ", ".join(tags))
+
+
+def _tags_current(tags: dict[str, str]) -> bool:
+    if not tags:
+        return True
+    found = cache.get_many([_tag_key(tag) for tag in tags])
+    return all(found.get(_tag_key(tag)) == version for tag, version in tags.items())
 
 
 def content_changed() -> None:
@@ -172,6 +233,8 @@ def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwa
         request.content_generation = generation
         key = _page_key(request, generation)
         stored = cache.get(key)
+        if stored is not None and not _tags_current(stored.get("tags", {})):
+            stored = None
     except CACHE_ERRORS:
         logger.warning("Cache unreachable; serving %s uncached", request.path)
         response = view(request, *args, **kwargs)
@@ -183,6 +246,7 @@ def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwa
             response[name] = value
         response["X-Cache"] = "hit"
     else:
+        request.cache_tags = {}
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # TemplateResponse
@@ -190,7 +254,12 @@ def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwa
             patch_cache_control(response, private=True, no_cache=True)
             return response
         headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-        stored = {"content": response.content, "status": 200, "headers": headers}
+        stored = {
+            "content": response.content,
+            "status": 200,
+            "headers": headers,
+            "tags": request.cache_tags,
+        }
         with contextlib.suppress(*CACHE_ERRORS):
             cache.set(key, stored, ttl)
         response["X-Cache"] = "miss"
@@ -205,6 +274,8 @@ def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        # A tag version could not be read: freshness cannot be promised.
+        and request.cache_tags is not None
         # A page that used a CSRF token belongs to one visitor.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
