@@ -25,11 +25,16 @@ from .tabular import parse_table_text, rows_to_text, table_rows_errors
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_in_navigation"]
+    list_display = ["name", "slug", "position", "is_in_navigation", "comment_policy"]
     list_editable = ["position", "is_in_navigation"]
-    list_filter = ["is_in_navigation"]
+    list_filter = ["is_in_navigation", "comment_policy"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description"]}),
+        ("Navigation", {"fields": ["position", "is_in_navigation"]}),
+        ("Comments", {"fields": ["comment_policy", "comments_close_after_days"]}),
+    ]
 
 
 @admin.register(Author)
@@ -153,6 +158,7 @@ class ArticleForm(forms.ModelForm):
             "lead_image_caption",
             "lead_image_credit",
             "is_commenting_open",
+            "comment_policy",
             "comment_prompt",
         ]
 
@@ -206,7 +212,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "Comments",
             {
                 "classes": ["collapse"],
-                "fields": ["is_commenting_open", "comment_prompt"],
+                "fields": [
+                    ("is_commenting_open", "comment_policy"),
+                    "comment_prompt",
+                ],
             },
         ),
         ("History", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),

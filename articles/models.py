@@ -45,6 +45,15 @@ RESERVED_CATEGORY_SLUGS = frozenset(
 )
 
 
+class CommentPolicy(models.TextChoices):
+    """How new reader comments are moderated; chosen per category, per article."""
+
+    PRE = "pre", "Pre-moderated: every comment waits for a moderator"
+    FIRST_TIME = "first-time", "First-time commenters held, trusted ones published"
+    POST = "post", "Post-moderated: published at once, removed if needed"
+    OFF = "off", "Off: no new comments"
+
+
 def validate_category_slug(value: str) -> None:
     if value.lower() in RESERVED_CATEGORY_SLUGS:
         raise ValidationError(
@@ -71,6 +80,21 @@ class Category(models.Model):
     is_in_navigation = models.BooleanField(
         default=True,
         help_text="Untick to keep the category's page but hide it from the menu.",
+    )
+    comment_policy = models.CharField(
+        "comment moderation",
+        max_length=12,
+        choices=CommentPolicy,
+        blank=True,
+        default="",
+        help_text="For the category's articles, unless an article says otherwise. "
+        "Empty: the site's default (NEWSROOM_COMMENT_MODERATION).",
+    )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        help_text="New comments stop this many days after publication. Empty: never.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +275,14 @@ class Article(models.Model):
         max_length=300,
         blank=True,
         help_text="Invitation shown above the comments, e.g. “Share your thoughts: …”.",
+    )
+    comment_policy = models.CharField(
+        "comment moderation",
+        max_length=12,
+        choices=CommentPolicy,
+        blank=True,
+        default="",
+        help_text="Empty: as the category says. “Off” closes the discussion too.",
     )
 
     # Derived from the sections on every save; never edited by hand.

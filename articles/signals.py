@@ -8,9 +8,9 @@ from taggit.models import Tag
 
 from newsroom.caching import content_changed
 
-# Models whose rows appear on public pages. Comments count too: approving one
-# changes the article page and its comment feed.
-_WATCHED_APPS = ("articles", "comments", "taggit")
+# Models whose rows appear on public pages. Other apps (comments) keep their
+# own pages fresh with finer-grained cache tags.
+_WATCHED_APPS = ("articles", "taggit")
 
 
 def _invalidate(sender: type, **kwargs) -> None:

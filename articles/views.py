@@ -15,6 +15,7 @@ from taggit.models import Tag
 from newsroom.caching import public_page
 
 from . import structured_data
+from .cards import decorate_cards
 from .models import Article, ArticleRedirect, Author, Category, CategoryRedirect
 from .navigation import menu_categories
 from .pagination import paginate
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for articles in by_category.values()
         if articles
     ]
+    decorate_cards(request, top, *(articles for _, articles in blocks))
     return render(
         request,
         "articles/home.html",
@@ -62,6 +64,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             address += "?" + request.GET.urlencode()
         return HttpResponsePermanentRedirect(address)
     page = paginate(request, Article.objects.for_listing().filter(category=category))
+    page.object_list = list(page.object_list)
+    decorate_cards(request, page.object_list)
     return render(
         request,
         "articles/category_detail.html",
@@ -78,6 +82,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.for_listing().tagged(tag))
+    page.object_list = list(page.object_list)
+    decorate_cards(request, page.object_list)
     if not page.object_list:
         # A tag used only by drafts must not reveal itself.
         raise Http404("No articles with this tag.")
@@ -99,6 +105,8 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = paginate(
         request, Article.objects.for_listing().filter(bylines__author=author)
     )
+    page.object_list = list(page.object_list)
+    decorate_cards(request, page.object_list)
     trail = [(author.name, author.get_absolute_url())]
     return render(
         request,

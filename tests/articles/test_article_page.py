@@ -228,8 +228,9 @@ def test_article_page_query_count_is_bounded(
     for _ in range(3):
         make_article(category=article.category, tags=["tag 1"])
     # article + category, bylines, tags, sections, tables, FAQ, related articles,
-    # previous/next, navigation categories, next scheduled publication = 10.
-    with django_assert_max_num_queries(10):
+    # previous/next, navigation categories, next scheduled publication, comment
+    # threads (with the total), their replies = 12.
+    with django_assert_max_num_queries(12):
         response = anon.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("<caption") == sections
