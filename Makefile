@@ -66,6 +66,7 @@ dev-install: venv $(VENV)/.installed-dev
 run: install
 	@$(DEV) $(PY) manage.py migrate --noinput -v 0
 	@$(DEV) $(PY) manage.py load_demo
+	@$(DEV) $(PY) manage.py load_demo_comments
 	@echo
 	@echo "  Newsroom is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Editors work at http://127.0.0.1:$(PORT)/admin/"

@@ -12,17 +12,21 @@ from django.utils.html import linebreaks
 
 from articles.feeds import FEED_LENGTH, NewsFeed
 from articles.models import Article
+from newsroom.caching import depends_on
 
-from .models import Comment
+from .models import DISCUSSION_ANCHOR, Comment
+from .templatetags.comments_tags import discussion_tag
 
 
 class ArticleCommentsFeed(NewsFeed):
     """Approved comments on one public article, newest first."""
 
     def get_object(self, request: HttpRequest, pk: int) -> Article:
-        return get_object_or_404(
+        article = get_object_or_404(
             Article.objects.published().select_related("category"), pk=pk
         )
+        depends_on(request, discussion_tag(article.pk))
+        return article
 
     def title(self, obj: Article) -> str:
         return f"Comments on “{obj.title}”"
@@ -31,7 +35,7 @@ class ArticleCommentsFeed(NewsFeed):
         return f"Reader comments on “{obj.title}” at {settings.NEWSROOM_SITE_NAME}."
 
     def link(self, obj: Article) -> str:
-        return self.absolute(obj.get_absolute_url() + "#comments")
+        return self.absolute(f"{obj.get_absolute_url()}#{DISCUSSION_ANCHOR}")
 
     def feed_url(self, obj: Article) -> str:
         name = "comments:feed" + ("-atom" if self.is_atom() else "")

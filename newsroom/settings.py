@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    "django_tasks_db",
     "newsroom",
     "articles",
     "comments",
@@ -272,6 +273,47 @@ else:
             },
         }
     }
+
+# Background work (comment e-mail). In development and tests tasks run at
+# once, inside the request; in production they wait in the database for
+# `manage.py db_worker`, so no reader waits on the mail server.
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS", "").strip().lower() or (
+    "immediate" if DEBUG else "database"
+)
+if NEWSROOM_TASKS not in ("immediate", "database"):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASKS must be immediate or database, not {NEWSROOM_TASKS!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if NEWSROOM_TASKS == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# Reader comments (see README "Comments").
+NEWSROOM_COMMENT_MODERATION = (
+    os.environ.get("NEWSROOM_COMMENT_MODERATION", "").strip().lower() or "first-time"
+)
+if NEWSROOM_COMMENT_MODERATION not in ("pre", "first-time", "post"):
+    raise ImproperlyConfigured(
+        "NEWSROOM_COMMENT_MODERATION must be pre, first-time or post, "
+        f"not {NEWSROOM_COMMENT_MODERATION!r}."
+    )
+NEWSROOM_COMMENT_RATE = os.environ.get("NEWSROOM_COMMENT_RATE", "5/m").strip()
+NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
+NEWSROOM_COMMENT_REPORTS_TO_HIDE = env_int("NEWSROOM_COMMENT_REPORTS_TO_HIDE", 3)
+NEWSROOM_COMMENT_MIN_SECONDS = env_int("NEWSROOM_COMMENT_MIN_SECONDS", 3)
+NEWSROOM_COMMENT_FORM_MAX_AGE = env_int("NEWSROOM_COMMENT_FORM_MAX_AGE", 60 * 60 * 24)
+NEWSROOM_COMMENT_METADATA_DAYS = env_int("NEWSROOM_COMMENT_METADATA_DAYS", 90)
+NEWSROOM_COMMENTS_PER_PAGE = env_int("NEWSROOM_COMMENTS_PER_PAGE", 50)
+NEWSROOM_COMMENT_REPLIES_SHOWN = env_int("NEWSROOM_COMMENT_REPLIES_SHOWN", 10)
+# The header that carries the reader's address when a proxy sits in front
+# (e.g. X-Forwarded-For, whose last entry the proxy itself appended). Empty:
+# the address of the connection. Never set it without such a proxy: readers
+# could then claim any address and walk around bans and rate limits.
+NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "").strip()
 
 # Security. Headers that are right everywhere are always on; the HTTPS-only
 # ones switch on with NEWSROOM_HTTPS=1 so a laptop on plain HTTP still works.

@@ -23,8 +23,8 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", public_page(query=())(news_sitemap), name="news-sitemap"),
     path("feeds/", include("articles.feed_urls")),
-    path("feeds/articles/<int:pk>/comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

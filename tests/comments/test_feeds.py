@@ -67,7 +67,7 @@ def test_comment_feed_lists_only_approved_comments_newest_first(anon, discussed,
     comment = Comment.objects.get(author_name="Approved late")
     assert (
         latest.link
-        == f"http://testserver/{discussed.category.slug}/harbour-reopens/#comments"
+        == f"http://testserver/{discussed.category.slug}/harbour-reopens/#comment-{comment.pk}"
     )
     assert latest.id == f"tag:testserver,2031-05-02:comment/{comment.pk}"
     assert html.unescape(latest.title) == "Approved late on “Harbour reopens”"

@@ -1,0 +1,88 @@
+"""Reader text: cleaning what is posted, and showing it safely."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Links readers can click: http(s) addresses and bare www. names.
+_LINK = re.compile(
+    r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'\u00a0]{1,500}", re.IGNORECASE
+)
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\"…»”’"
+# Direction overrides and isolates can make text read differently from
+# what it says (e.g. a link that looks like another); zero-width marks too.
+_INVISIBLE = {
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff", "\u2028", "\u2029",
+}  # fmt: skip
+
+
+def clean_body(raw: str) -> str:
+    """Plain text as readers should see it.
+
+    Line ends normalised; control characters (NUL included) and invisible
+    direction overrides removed; trailing spaces and runs of blank lines
+    trimmed. Returns "" when nothing visible remains.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for char in text:
+        if char in "\n\t":
+            kept.append(char)
+        elif char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co"):
+            continue
+        else:
+            kept.append(char)
+    lines = [line.rstrip() for line in "".join(kept).split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text if text.strip() else ""
+
+
+def clean_line(raw: str) -> str:
+    """A one-line field (a name): no line breaks, no invisible characters."""
+    return " ".join(clean_body(raw).split())
+
+
+def count_links(body: str) -> int:
+    return len(_LINK.findall(body))
+
+
+def _linkify_line(line: str) -> str:
+    out, last = [], 0
+    for match in _LINK.finditer(line):
+        address = match.group(0)
+        trailing = ""
+        while address and address[-1] in _TRAILING_PUNCTUATION:
+            trailing = address[-1] + trailing
+            address = address[:-1]
+        if len(address) < 5:
+            continue
+        href = address if "://" in address else f"https://{address}"
+        out.append(escape(line[last : match.start()]))
+        out.append(
+            format_html(
+                '<a href="{}" rel="nofollow ugc noopener" class="comment-link">{}</a>',
+                href,
+                address,
+            )
+        )
+        out.append(escape(trailing))
+        last = match.end()
+    out.append(escape(line[last:]))
+    return "".join(out)
+
+
+def render_body(body: str) -> SafeString:
+    """Paragraphs and line breaks kept, everything escaped, links clickable."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    html = "".join(
+        "<p>"
+        + "<br>".join(_linkify_line(line) for line in paragraph.split("\n"))
+        + "</p>"
+        for paragraph in paragraphs
+    )
+    return mark_safe(html)  # every piece above was escaped
