@@ -74,11 +74,14 @@ class CommentForm(forms.Form):
 
     @property
     def is_bot(self) -> bool:
-        """Honeypot filled in, or posted faster than anyone can type."""
-        if self.data.get("website", "").strip():
-            return True
+        """The honeypot was filled in: no person sees that field."""
+        return bool(self.data.get("website", "").strip())
+
+    @property
+    def is_too_quick(self) -> bool:
+        """Posted faster than anyone can write (a bot, or a paste)."""
         age = form_age(self.data.get("shown_at", ""))
-        return age is not None and age < settings.NEWSROOM_COMMENT_MIN_SECONDS
+        return age is not None and -60 <= age < settings.NEWSROOM_COMMENT_MIN_SECONDS
 
     @property
     def is_stale(self) -> bool:

@@ -17,7 +17,7 @@ _TRAILING_PUNCTUATION = ".,;:!?)]}'\"…»”’"
 # what it says (e.g. a link that looks like another); zero-width marks too.
 _INVISIBLE = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-    "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff", "\u2028", "\u2029",
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff",
 }  # fmt: skip
 
 
@@ -29,6 +29,7 @@ def clean_body(raw: str) -> str:
     trimmed. Returns "" when nothing visible remains.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     kept = []
     for char in text:
         if char in "\n\t":

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from articles.models import Article
 
@@ -29,6 +29,7 @@ from .forms import CommentForm
 from .models import Comment, body_digest
 from .moderation import judge
 from .signing import comment_from_posted_token, form_timestamp, posted_token
+from .text import clean_line
 
 # The same words from the same reader on the same article: a second click,
 # not a second comment.
@@ -123,8 +124,15 @@ def _thread_root(article: Article, parent_id: int | None) -> Comment | bool | No
 
 @csrf_exempt  # forgery is checked below, without a token on the cached page
 @never_cache
-@require_http_methods(["POST"])
 def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return _refuse(
+            request,
+            None,
+            405,
+            "Comments are posted with the form at the end of each article.",
+            headers={"Allow": "POST"},
+        )
     article = (
         Article.objects.published()
         .select_related("category")
@@ -164,12 +172,23 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
         return _refuse(request, article, 403, closed, form)
     if form.is_bot:
         return _refuse(request, article, 400, "Your comment could not be posted.")
+    if form.is_too_quick:
+        # A person who pasted and posted at once gets their text back.
+        return _refuse(
+            request,
+            article,
+            400,
+            "That was quicker than we expect from a person. Your text is kept "
+            "below: please check it and post it again.",
+            form,
+        )
     if form.is_stale:
         return _refuse(
             request,
             article,
             400,
-            "This form was open for a long time. Your text is kept below: please post it again.",
+            "This form was open for a long time, or could not be checked. Your "
+            "text is kept below: please post it again.",
             form,
         )
     if not form.is_valid():
@@ -272,7 +291,7 @@ def _store(request, article, form, root, name, email, address) -> Comment:
             reason=verdict.reason,
             wants_email=form.cleaned_data["wants_email"] and bool(email),
             ip_address=address,
-            user_agent=request.headers.get("User-Agent", "")[:300],
+            user_agent=clean_line(request.headers.get("User-Agent", ""))[:300],
         )
         notifications.comment_posted(comment)
     return comment
