@@ -123,7 +123,7 @@
       ? document.querySelector('[data-replies-to="' + data.parent + '"]')
       : document.querySelector("[data-comment-list]");
     if (!list) {
-      return;
+      return null;
     }
     if (data.parent) {
       list.appendChild(item);
@@ -139,6 +139,13 @@
     if (empty) {
       empty.remove();
     }
+    var total = document.querySelector("[data-comment-total]");
+    if (total) {
+      var count = (parseInt(total.getAttribute("data-comment-total"), 10) || 0) + 1;
+      total.setAttribute("data-comment-total", String(count));
+      total.textContent = "(" + count + ")";
+    }
+    return item.querySelector(".comment");
   }
 
   form.addEventListener("focusin", loadSession);
@@ -185,14 +192,17 @@
           showErrors(data.errors);
           return;
         }
-        if (data.html) {
-          insertComment(data);
-        }
+        var inserted = data.html ? insertComment(data) : null;
         body.value = "";
         if (parentInput.value) {
           cancelReply();
         }
         say(data.message, false);
+        if (inserted) {
+          // Where the reader is looking: their own comment, now in the list.
+          inserted.setAttribute("tabindex", "-1");
+          inserted.focus();
+        }
       })
       .catch(function () {
         say("Your comment could not be sent. Check your connection and try again; your text is kept.", true);

@@ -175,5 +175,5 @@ def test_replies_to_hidden_comments_are_not_shown_or_counted(anon):
 def test_a_page_without_a_prompt_still_has_a_proper_comments_area(anon):
     article = make_article(comment_prompt="")
     html = anon.get(article.get_absolute_url()).content.decode()
-    assert 'id="comments-heading">Comments</h2>' in html
+    assert 'id="comments-heading">Comments <span class="comment-total"' in html
     assert "Add a comment" in html and "No comments yet" in html
