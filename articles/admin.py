@@ -146,7 +146,7 @@ class ArticleForm(forms.ModelForm):
         fields = [
             "title",
             "slug",
-            "dek",
+            "standfirst",
             "category",
             "dateline",
             "tags",
@@ -186,7 +186,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "published_at"]
     list_select_related = ["category"]
-    search_fields = ["title", "dek", "slug"]
+    search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     prepopulated_fields = {"slug": ["title"]}
@@ -195,7 +195,18 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish_now", "return_to_draft"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", ("category", "dateline"), "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "standfirst",
+                    ("category", "dateline"),
+                    "tags",
+                ]
+            },
+        ),
         ("Publication", {"fields": [("status", "published_at"), "update_note"]}),
         (
             "Lead image",

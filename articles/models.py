@@ -190,7 +190,7 @@ class Article(models.Model):
         help_text="Part of the article's address. Once published, changing it keeps "
         "the old address working with a permanent redirect.",
     )
-    dek = models.TextField(
+    standfirst = models.TextField(
         "standfirst",
         max_length=400,
         blank=True,
@@ -356,7 +356,7 @@ class Article(models.Model):
 
     @property
     def summary(self) -> str:
-        return self.dek or self.excerpt
+        return self.standfirst or self.excerpt
 
     @property
     def last_changed_at(self) -> datetime:

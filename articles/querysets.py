@@ -32,7 +32,7 @@ LISTING_FIELDS = (
     "id",
     "title",
     "slug",
-    "dek",
+    "standfirst",
     "excerpt",
     "dateline",
     "status",

@@ -179,12 +179,14 @@ class SearchResults:
         return page
 
 
-def _snippet(article: Article, dek_extract: str, body_extract: str) -> SafeString:
+def _snippet(
+    article: Article, standfirst_extract: str, body_extract: str
+) -> SafeString:
     """The body extract where the words were found, else the standfirst."""
     if has_highlight(body_extract):
         return highlight(body_extract)
-    if has_highlight(dek_extract):
-        return highlight(dek_extract)
+    if has_highlight(standfirst_extract):
+        return highlight(standfirst_extract)
     return highlight(strip_marks(article.summary) or body_extract or "")
 
 

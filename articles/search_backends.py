@@ -40,7 +40,12 @@ from django.db.models.functions import Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search_index import FTS_TABLE, FTS_TOKENIZER, INDEXED_DEK_CHARS, SEARCH_CONFIG
+from .search_index import (
+    FTS_TABLE,
+    FTS_TOKENIZER,
+    INDEXED_STANDFIRST_CHARS,
+    SEARCH_CONFIG,
+)
 from .search_query import ParsedQuery, Term, fts5_expression
 
 # Private-use characters mark highlights inside the database's output. The
@@ -51,7 +56,7 @@ MARK_END = "\ue001"
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 ELLIPSIS = "…"
 
-# bm25() weights of the FTS5 columns (title, dek, body).
+# bm25() weights of the FTS5 columns (title, standfirst, body).
 FTS_WEIGHTS = (10.0, 5.0, 1.0)
 # ts_rank() weights for D, C, B, A: body is C, standfirst B, title A.
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
@@ -73,7 +78,7 @@ HEADLINE_CHARS = 20_000
 # 3 ms in pieces of 2,000.
 EXTRACT_TABLE = "articles_search_extracts"
 EXTRACT_BODY_CHARS = HEADLINE_CHARS
-EXTRACT_DEK_CHARS = INDEXED_DEK_CHARS
+EXTRACT_STANDFIRST_CHARS = INDEXED_STANDFIRST_CHARS
 EXTRACT_PIECE_CHARS = 2_000
 # An extract is about SNIPPET_WORDS words of news prose, and is chosen from
 # the first EXTRACT_MARKS marks of a text.
@@ -432,13 +437,13 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(f"DROP TABLE IF EXISTS temp.{EXTRACT_TABLE}")
             cursor.execute(
                 f"CREATE VIRTUAL TABLE temp.{EXTRACT_TABLE}"
-                f" USING fts5(dek, body, tokenize = '{FTS_TOKENIZER}')"
+                f" USING fts5(standfirst, body, tokenize = '{FTS_TOKENIZER}')"
             )
             # One statement: FTS5 writes its index once per transaction, and
             # a transaction per row made filling the table four times slower.
             values = ", ".join(["(%s, %s, %s)"] * len(rows))
             cursor.execute(
-                f"INSERT INTO temp.{EXTRACT_TABLE} (rowid, dek, body) VALUES {values}",
+                f"INSERT INTO temp.{EXTRACT_TABLE} (rowid, standfirst, body) VALUES {values}",
                 [value for row in rows for value in row],
             )
             cursor.execute(
@@ -447,7 +452,10 @@ class SQLiteBackend(SearchBackend):
                 f" FROM temp.{EXTRACT_TABLE} WHERE {EXTRACT_TABLE} MATCH %s",
                 [MARK_START, MARK_END] * 2 + [self._extract_expression()],
             )
-            return {rowid: (dek, body) for rowid, dek, body in cursor.fetchall()}
+            return {
+                rowid: (standfirst, body)
+                for rowid, standfirst, body in cursor.fetchall()
+            }
 
     def snippets(self, ids: list[int]) -> dict[int, tuple[str, str]]:
         from .models import Article
@@ -457,34 +465,36 @@ class SQLiteBackend(SearchBackend):
         placeholders = ", ".join(["%s"] * len(ids))
         # One character more than is used tells a cut text from a short one.
         texts = self._run(
-            f"SELECT id, substr(dek, 1, %s), substr(body_text, 1, %s)"
+            f"SELECT id, substr(standfirst, 1, %s), substr(body_text, 1, %s)"
             f" FROM {Article._meta.db_table} WHERE id IN ({placeholders})",
-            [EXTRACT_DEK_CHARS + 1, EXTRACT_BODY_CHARS + 1, *ids],
+            [EXTRACT_STANDFIRST_CHARS + 1, EXTRACT_BODY_CHARS + 1, *ids],
         )
         rows: list[tuple[int, str, str]] = []  # rowid, standfirst, piece of body
         owners: list[tuple[int, int]] = []  # article id, piece number; by rowid
-        deks: dict[int, tuple[str, bool]] = {}
+        standfirsts: dict[int, tuple[str, bool]] = {}
         bodies: dict[int, tuple[list[str], bool]] = {}
-        for pk, dek_head, body_head in texts:
-            dek, dek_is_cut = _head(dek_head, EXTRACT_DEK_CHARS)
+        for pk, standfirst_head, body_head in texts:
+            standfirst, standfirst_is_cut = _head(
+                standfirst_head, EXTRACT_STANDFIRST_CHARS
+            )
             body, body_is_cut = _head(body_head, EXTRACT_BODY_CHARS)
             pieces = split_text(body, EXTRACT_PIECE_CHARS)
-            deks[pk] = (dek, dek_is_cut)
+            standfirsts[pk] = (standfirst, standfirst_is_cut)
             bodies[pk] = (pieces, body_is_cut)
             for n, piece in enumerate(pieces):
-                rows.append((len(rows), dek if n == 0 else "", piece))
+                rows.append((len(rows), standfirst if n == 0 else "", piece))
                 owners.append((pk, n))
-        for rowid, (dek, piece) in self._mark(rows).items():
+        for rowid, (standfirst, piece) in self._mark(rows).items():
             pk, n = owners[rowid]
             if n == 0:
-                deks[pk] = (dek, deks[pk][1])
+                standfirsts[pk] = (standfirst, standfirsts[pk][1])
             bodies[pk][0][n] = piece
         return {
             pk: (
-                best_extract(*deks[pk]),
+                best_extract(*standfirsts[pk]),
                 best_extract("".join(bodies[pk][0]), bodies[pk][1]),
             )
-            for pk in deks
+            for pk in standfirsts
         }
 
 
@@ -580,8 +590,8 @@ class PostgresBackend(SearchBackend):
             Article.objects.using(self.using)
             .filter(pk__in=ids)
             .annotate(
-                dek_extract=SearchHeadline(
-                    _stored_text("dek"), query, highlight_all=True, **marks
+                standfirst_extract=SearchHeadline(
+                    _stored_text("standfirst"), query, highlight_all=True, **marks
                 ),
                 body_extract=SearchHeadline(
                     _stored_text("body_text"),
@@ -593,9 +603,9 @@ class PostgresBackend(SearchBackend):
                     **marks,
                 ),
             )
-            .values_list("id", "dek_extract", "body_extract")
+            .values_list("id", "standfirst_extract", "body_extract")
         )
-        return {pk: (dek, body) for pk, dek, body in rows}
+        return {pk: (standfirst, body) for pk, standfirst, body in rows}
 
 
 def backend_for(

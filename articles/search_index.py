@@ -33,17 +33,21 @@ FTS_TABLE = "articles_search"
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 SEARCH_CONFIG = "english"
 # Fields whose text the index holds; saving only other fields skips the index.
-INDEXED_FIELDS = frozenset({"title", "dek", "body_text"})
+INDEXED_FIELDS = frozenset({"title", "standfirst", "body_text"})
 # A vector costs up to about 4.5 bytes per character of text (a short word
 # used once: its bytes, alignment, a position); this keeps under 1 MB.
 INDEXED_BODY_CHARS = 200_000
-INDEXED_DEK_CHARS = 2_000
+INDEXED_STANDFIRST_CHARS = 2_000
 
 
 def search_vector_expression() -> SearchVector:
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector(Left("dek", INDEXED_DEK_CHARS), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            Left("standfirst", INDEXED_STANDFIRST_CHARS),
+            weight="B",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector(
             Left("body_text", INDEXED_BODY_CHARS), weight="C", config=SEARCH_CONFIG
         )
@@ -52,8 +56,8 @@ def search_vector_expression() -> SearchVector:
 
 def _fts_replace_sql(where: str) -> str:
     return (
-        f"INSERT INTO {FTS_TABLE} (rowid, title, dek, body) "
-        f"SELECT id, title, dek, body_text FROM articles_article WHERE {where}"
+        f"INSERT INTO {FTS_TABLE} (rowid, title, standfirst, body) "
+        f"SELECT id, title, standfirst, body_text FROM articles_article WHERE {where}"
     )
 
 

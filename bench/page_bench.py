@@ -65,7 +65,7 @@ def seed(count: int) -> None:
         Article(
             title=f"Benchmark story {n}: council weighs harbour plan",
             slug=f"bench-story-{n}",
-            dek="A standfirst of typical length for a news story on the front page.",
+            standfirst="A standfirst of typical length for a news story on the front page.",
             category=categories[n % len(categories)],
             status="published",
             published_at=now - timedelta(minutes=n),

@@ -182,7 +182,7 @@ def build(count: int, archive_share: float) -> None:
     now = timezone.now()
     batch: list[Article] = []
     for n in range(1, count + 1):
-        title, dek, body = corpus.article()
+        title, standfirst, body = corpus.article()
         roll = rng.random()
         published_at = publication_time(n, count, archive_share, now)
         status = Article.Status.PUBLISHED
@@ -194,7 +194,7 @@ def build(count: int, archive_share: float) -> None:
             Article(
                 title=title[:200],
                 slug=f"story-{n}",
-                dek=dek[:400],
+                standfirst=standfirst[:400],
                 category=categories[n % CATEGORIES],
                 status=status,
                 published_at=published_at,

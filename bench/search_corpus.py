@@ -106,9 +106,9 @@ class Corpus:
     def article(self) -> tuple[str, str, str]:
         """A (title, standfirst, body) triple; bodies run to about 400–900 words."""
         title = self.sentence(5, 10).rstrip(".")
-        dek = self.sentence(14, 28)
+        standfirst = self.sentence(14, 28)
         paragraphs = [
             " ".join(self.sentence(8, 24) for _ in range(self.rng.randint(3, 5)))
             for _ in range(self.rng.randint(5, 9))
         ]
-        return title, dek, "\n\n".join(paragraphs)
+        return title, standfirst, "\n\n".join(paragraphs)

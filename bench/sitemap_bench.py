@@ -103,7 +103,7 @@ def fill(count: int) -> None:
             Article(
                 title=f"Bench article {n} & friends",
                 slug=f"bench-article-{n}",
-                dek=f"Standfirst of bench article {n}.",
+                standfirst=f"Standfirst of bench article {n}.",
                 category=categories[n % len(categories)],
                 status=Article.Status.PUBLISHED,
                 published_at=now - timedelta(minutes=10 * n + 5),

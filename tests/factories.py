@@ -56,7 +56,7 @@ def make_article(
     fields = {
         "title": f"Article number {n}",
         "slug": f"article-{n}",
-        "dek": f"Standfirst of article {n}.",
+        "standfirst": f"Standfirst of article {n}.",
         "status": Article.Status.PUBLISHED,
         "published_at": timezone.now() - timedelta(hours=1),
     }

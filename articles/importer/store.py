@@ -117,7 +117,7 @@ def save_parsed_article(
     tags: Iterable[str] = (),
     publish: bool = False,
     published_at: datetime | None = None,
-    dek: str = "",
+    standfirst: str = "",
     replace: bool = False,
 ) -> Article:
     """Create the article (or, with ``replace``, rewrite an existing one) with all its parts.
@@ -148,8 +148,8 @@ def save_parsed_article(
         article.title = parsed.title
         article.dateline = parsed.dateline
         article.comment_prompt = parsed.comment_prompt
-        if dek:
-            article.dek = dek
+        if standfirst:
+            article.standfirst = standfirst
         if publish:
             article.status = Article.Status.PUBLISHED
             article.published_at = (

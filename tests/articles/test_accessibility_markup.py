@@ -47,7 +47,7 @@ def site_pages(db, settings, tmp_path) -> dict[str, str]:
     author = make_author(name="Amelia Hart", slug="amelia-hart", role="Correspondent")
     article = make_article(
         title="Harbour reopens after the storm",
-        dek="Ships return to the port a week after the flood.",
+        standfirst="Ships return to the port a week after the flood.",
         dateline="Lisbon",
         category=category,
         authors=[author, make_author()],

@@ -24,7 +24,7 @@ def _article_form(for_category, **overrides) -> dict:
     data = {
         "title": "Budget vote tonight",
         "slug": "budget-vote-tonight",
-        "dek": "The council decides on spending.",
+        "standfirst": "The council decides on spending.",
         "category": str(for_category.pk),
         "dateline": "Leeds",
         "tags": "Budget, Council",

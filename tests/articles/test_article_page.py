@@ -25,7 +25,7 @@ def rich_article(db):
     author = make_author(name="Maria Fernández")
     article = make_article(
         title="Talks resume in Geneva",
-        dek="Negotiators return after a month.",
+        standfirst="Negotiators return after a month.",
         dateline="Geneva",
         authors=[author, make_author(name="Tom Okafor")],
         tags=["Diplomacy", "Europe"],
@@ -123,7 +123,9 @@ def test_head_carries_canonical_and_social_tags(anon, rich_article):
 
 
 def test_markup_in_editor_text_is_escaped(anon):
-    article = make_article(title="<script>alert(1)</script> & co", dek="<b>bold</b>")
+    article = make_article(
+        title="<script>alert(1)</script> & co", standfirst="<b>bold</b>"
+    )
     html = anon.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html

@@ -38,7 +38,7 @@ def newsroom(db, frozen) -> dict:
     lead = make_article(
         title="Ceasefire holds",
         slug="ceasefire-holds",
-        dek="Both sides report a quiet night.",
+        standfirst="Both sides report a quiet night.",
         category=world,
         authors=[ada, grace],
         tags=["Peace talks", "Diplomacy"],
@@ -281,7 +281,7 @@ def hostile_article(db, frozen) -> Article:
     author = make_author(name="O'Brien <b>\x1f", slug="obrien")
     return make_article(
         title=HOSTILE,
-        dek=HOSTILE,
+        standfirst=HOSTILE,
         category=category,
         authors=[author],
         tags=["Odd\x0b <tag> & co"],

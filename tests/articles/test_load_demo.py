@@ -36,7 +36,7 @@ def test_load_demo_is_idempotent_and_publishes_the_sample(anon):
     assert not sample.shows_update_time  # loading the demo is not a correction
     assert [b.author.name for b in sample.bylines.all()] == ["Helen Marsh"]
     assert {"Ukraine", "Diplomacy"} <= {t.name for t in sample.tags.all()}
-    assert sample.dek
+    assert sample.standfirst
     html = anon.get(sample.get_absolute_url()).content.decode()
     assert len(parse_page(html).toc_links) == 16
     assert Article.objects.published().count() == len(ARTICLES) >= 7

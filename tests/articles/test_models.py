@@ -180,9 +180,9 @@ def test_derived_text_covers_sections_tables_and_faq():
 
 @pytest.mark.django_db
 def test_summary_prefers_the_standfirst():
-    article = make_article(dek="")
+    article = make_article(standfirst="")
     assert article.summary == "Paragraph 1 text."
-    article.dek = "A standfirst."
+    article.standfirst = "A standfirst."
     assert article.summary == "A standfirst."
 
 

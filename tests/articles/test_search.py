@@ -17,9 +17,11 @@ from articles.search_query import parse_query
 from tests.factories import make_article, make_category, make_faq_item, make_section
 
 
-def make_story(*, title: str = "Untitled", dek: str = "", body: str = "", **fields):
+def make_story(
+    *, title: str = "Untitled", standfirst: str = "", body: str = "", **fields
+):
     """A published article whose title, standfirst and body text are exactly these."""
-    article = make_article(title=title, dek=dek, sections=0, **fields)
+    article = make_article(title=title, standfirst=standfirst, sections=0, **fields)
     if body:
         make_section(article, heading="", body=body)
         article.refresh_derived_text()
@@ -47,8 +49,8 @@ def candidate_plan(request, monkeypatch):
 @pytest.mark.django_db
 def test_search_ranks_title_above_standfirst_above_body():
     make_story(title="Body match", body="Scientists measured the glacier again.")
-    make_story(title="Standfirst match", dek="A glacier is shrinking fast.")
-    make_story(title="Glacier retreats", dek="Measurements from the summit.")
+    make_story(title="Standfirst match", standfirst="A glacier is shrinking fast.")
+    make_story(title="Glacier retreats", standfirst="Measurements from the summit.")
     make_story(title="No match", body="Nothing about ice here.")
 
     assert found("glacier") == ["Glacier retreats", "Standfirst match", "Body match"]
@@ -142,7 +144,7 @@ def test_search_finds_words_in_tables_and_faq():
 def test_search_never_finds_unpublished_articles(status, offset):
     make_story(
         title="Hidden quokka",
-        dek="Quokka census.",
+        standfirst="Quokka census.",
         body="Quokka numbers.",
         status=status,
         published_at=timezone.now() + offset,
@@ -168,10 +170,10 @@ def test_scheduled_article_is_found_once_its_time_comes():
 
 @pytest.mark.django_db
 def test_index_follows_title_and_standfirst_edits():
-    article = make_story(title="Wildfire spreads", dek="Crews retreat.")
+    article = make_story(title="Wildfire spreads", standfirst="Crews retreat.")
 
     article.title = "Heatwave ends"
-    article.dek = "Rain arrives."
+    article.standfirst = "Rain arrives."
     article.save()
 
     assert found("wildfire") == []
@@ -323,7 +325,7 @@ def test_search_candidates_are_the_newest_matches_by_publication_time(
     # and the best match: only the candidate set can keep it off the page.
     archive = make_story(
         title="Ferry ferry archive",
-        dek="Ferry.",
+        standfirst="Ferry.",
         body="The ferry sailed.",
         published_at=now - timedelta(days=4000),
     )
@@ -385,7 +387,7 @@ def test_search_newest_first_orders_by_publication_time_then_id():
     make_story(title="Lighthouse first", body="Lighthouse.", published_at=moment)
     make_story(
         title="Lighthouse keeper",
-        dek="Lighthouse.",
+        standfirst="Lighthouse.",
         body="Lighthouse.",
         published_at=now - timedelta(days=9),
     )

@@ -37,7 +37,7 @@ HOSTILE_QUERIES = [
     "NEAR(storm harbour)",
     "NEAR(storm harbour, 2)",
     "title:storm",
-    "{title dek}: storm",
+    "{title standfirst}: storm",
     "-title:storm",
     "*",
     "storm*",

@@ -40,7 +40,7 @@ def test_search_page_lists_results_with_highlighted_snippets(anon):
 
 @pytest.mark.django_db
 def test_search_page_highlights_the_standfirst_when_only_it_matches(anon):
-    make_story(title="Port deal", dek="A refinery changes hands.", body="Text.")
+    make_story(title="Port deal", standfirst="A refinery changes hands.", body="Text.")
 
     html = search(anon, q="refinery").content.decode()
 
@@ -51,7 +51,7 @@ def test_search_page_highlights_the_standfirst_when_only_it_matches(anon):
 def test_search_page_escapes_markup_stored_in_articles(anon):
     make_story(
         title="Markup <b>test</b>",
-        dek="Tom & Jerry <img src=x onerror=alert(1)> meet.",
+        standfirst="Tom & Jerry <img src=x onerror=alert(1)> meet.",
         body="Editors pasted <script>alert('x')</script> next to the turbine.",
     )
 
@@ -227,7 +227,9 @@ def test_search_page_stops_counting_at_the_limit(anon, monkeypatch):
 @pytest.mark.parametrize("results", [3, 10])
 def test_search_page_query_count(anon, django_assert_max_num_queries, results):
     for n in range(results):
-        make_story(title=f"Harvest {n}", dek="Harvest.", body="Harvest festival.")
+        make_story(
+            title=f"Harvest {n}", standfirst="Harvest.", body="Harvest festival."
+        )
 
     # 1 next scheduled article (page cache), 2 categories for the filter,
     # 3 how many match, up to 2,000 (SQLite only: it picks the plan for 4),
@@ -248,7 +250,9 @@ def test_search_page_newest_first_query_count(
     anon, django_assert_max_num_queries, results
 ):
     for n in range(results):
-        make_story(title=f"Harvest {n}", dek="Harvest.", body="Harvest festival.")
+        make_story(
+            title=f"Harvest {n}", standfirst="Harvest.", body="Harvest festival."
+        )
 
     # As above without the scores: the newest matches are the order.
     with django_assert_max_num_queries(11 if connection.vendor == "sqlite" else 6):
@@ -285,7 +289,7 @@ def test_search_page_sorts_by_best_match_or_newest_first(anon):
     now = timezone.now()
     make_story(
         title="Glacier survey",
-        dek="The glacier shrank.",
+        standfirst="The glacier shrank.",
         body="Glacier.",
         published_at=now - timedelta(days=30),
     )
@@ -326,7 +330,7 @@ def test_search_page_newest_first_keeps_only_the_newest_matches(anon, monkeypatc
     # The highest id, the oldest publication time.
     make_story(
         title="Harbour history",
-        dek="Harbour.",
+        standfirst="Harbour.",
         body="Harbour harbour.",
         published_at=now - timedelta(days=5000),
     )
@@ -392,7 +396,9 @@ def test_search_page_refuses_an_unknown_sort_and_keeps_the_form(anon):
 def test_search_page_caches_each_sort_separately(anon):
     now = timezone.now()
     make_story(
-        title="Pipeline deal", dek="Pipeline.", published_at=now - timedelta(days=2)
+        title="Pipeline deal",
+        standfirst="Pipeline.",
+        published_at=now - timedelta(days=2),
     )
     make_story(
         title="Gas news", body="Pipeline.", published_at=now - timedelta(hours=1)

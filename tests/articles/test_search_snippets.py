@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from articles.search_backends import (
     ELLIPSIS,
     EXTRACT_BODY_CHARS,
-    EXTRACT_DEK_CHARS,
     EXTRACT_PIECE_CHARS,
+    EXTRACT_STANDFIRST_CHARS,
     EXTRACT_TABLE,
     HEADLINE_CHARS,
     MARK_END,
@@ -51,12 +51,12 @@ def assert_extracts_read_a_bounded_text(sql: list[str], articles: int = 1) -> No
     assert all(EXTRACT_TABLE in s for s in sql if "highlight(" in s)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), sum(length(dek) + length(body)), max(length(body))"
+            "SELECT count(*), sum(length(standfirst) + length(body)), max(length(body))"
             f" FROM temp.{EXTRACT_TABLE}"
         )
         pieces, characters, longest = cursor.fetchone()
     assert pieces >= articles
-    assert characters <= articles * (EXTRACT_BODY_CHARS + EXTRACT_DEK_CHARS)
+    assert characters <= articles * (EXTRACT_BODY_CHARS + EXTRACT_STANDFIRST_CHARS)
     assert longest <= EXTRACT_PIECE_CHARS
 
 
@@ -77,7 +77,7 @@ def matches_marked_on_sqlite(word: str) -> int:
 def test_search_page_answers_for_an_article_repeating_one_word(anon):
     # An editor's paste accident: one word 40,000 times. Marking each match
     # against every other one took 8.8 s for this article alone.
-    make_story(title="Pasted twice", dek="Budget notes.", body="word " * 40_000)
+    make_story(title="Pasted twice", standfirst="Budget notes.", body="word " * 40_000)
 
     html, sql = search(anon, "word")
 
@@ -112,7 +112,7 @@ def test_search_page_finds_a_word_at_the_end_of_a_very_long_body(anon):
     # Past the extracts' reach, inside what both databases index.
     body = " ".join(f"w{n}" for n in range(25_000)) + " Finally the lighthouse."
     assert HEADLINE_CHARS < len(body) < INDEXED_BODY_CHARS
-    make_story(title="Coastal survey", dek="Every beacon counted.", body=body)
+    make_story(title="Coastal survey", standfirst="Every beacon counted.", body=body)
 
     html, sql = search(anon, "lighthouse")
 
@@ -183,7 +183,9 @@ def test_search_snippet_marks_a_phrase(anon):
 
 @pytest.mark.django_db
 def test_search_snippet_shows_the_standfirst_when_only_the_title_matches(anon):
-    make_story(title="Quarry report", dek="Stone prices rise.", body="Nothing else.")
+    make_story(
+        title="Quarry report", standfirst="Stone prices rise.", body="Nothing else."
+    )
 
     html, _sql = search(anon, "quarry")
 
@@ -194,10 +196,10 @@ def test_search_snippet_shows_the_standfirst_when_only_the_title_matches(anon):
 def test_search_snippet_never_trusts_markers_stored_in_an_article(anon):
     make_story(
         title="Harbour",
-        dek=f"A {MARK_START}forged{MARK_END} standfirst.",
+        standfirst=f"A {MARK_START}forged{MARK_END} standfirst.",
         body=f"The harbour {MARK_START}reopened{MARK_END} today.",
     )
-    make_story(title="Ferry", dek=f"Only {MARK_START}forged{MARK_END} here.")
+    make_story(title="Ferry", standfirst=f"Only {MARK_START}forged{MARK_END} here.")
 
     harbour, _sql = search(anon, "harbour")
     ferry, _sql = search(anon, "ferry")

@@ -35,7 +35,7 @@ def archive(db) -> dict:
             published_at=NOW - timedelta(days=10),
         )
     with at(NOW - timedelta(days=2)):
-        edited.dek = "Corrected standfirst."
+        edited.standfirst = "Corrected standfirst."
         edited.save()
     with at(NOW - timedelta(days=5)):
         # Scheduled five days ago, live since yesterday: it changed when it went live.

@@ -238,7 +238,7 @@ def long_article(transactional_db) -> Article:
     article = make_article(
         title="Talks resume as leaders meet in Paris",
         slug="talks-resume",
-        dek="Ministers arrive with modest hopes of agreement on a timetable.",
+        standfirst="Ministers arrive with modest hopes of agreement on a timetable.",
         dateline="London",
         category=category,
         authors=[author],

@@ -76,7 +76,7 @@ class DemoArticle:
     authors: tuple[str, ...]  # slugs
     tags: tuple[str, ...]
     hours_ago: int
-    dek: str
+    standfirst: str
 
 
 ARTICLES = [
@@ -224,7 +224,7 @@ class Command(BaseCommand):
                 tags=item.tags,
                 publish=True,
                 published_at=published_at,
-                dek=item.dek,
+                standfirst=item.standfirst,
             )
         except AlreadyImported:
             return False
