@@ -33,7 +33,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The reader's address: from the proxy's header only when the operator trusts one."""
+    """The reader's address: from the proxy's header only when the operator trusts one.
+
+    IPv4 addresses written in IPv6 form (``::ffff:1.2.3.4``) come back as
+    IPv4, so one reader has one spelling; addresses with a zone (``fe80::1%x``)
+    are not addresses on the public internet and count as none.
+    """
     raw = request.META.get("REMOTE_ADDR", "")
     header = settings.NEWSROOM_CLIENT_IP_HEADER
     if header:
@@ -43,10 +48,31 @@ def client_ip(request: HttpRequest) -> str | None:
         entries = [part.strip() for part in forwarded.split(",") if part.strip()]
         if entries:
             raw = entries[-1]
+    raw = raw.strip()
+    if "%" in raw:
+        return None
     try:
-        return str(ipaddress.ip_address(raw.strip()))
+        address = ipaddress.ip_address(raw)
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def address_group(address: str | None) -> str | None:
+    """Who is behind an address, as far as limits and bans can tell.
+
+    An IPv4 address is one reader; an IPv6 reader usually holds a whole /64
+    network and can pick a fresh address from it for every request, so the
+    /64 is what rate limits, report counts and bans look at.
+    """
+    if not address:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def _allowed_origins(request: HttpRequest) -> set[str]:

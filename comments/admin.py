@@ -7,11 +7,12 @@ and refreshes the cached pages of that comment's article only.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.validators import validate_email, validate_ipv46_address
+from django.core.validators import validate_email
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
@@ -21,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from . import moderation
+from .abuse import address_group
 from .models import Ban, BlockedWord, Comment, Report, Subscriber
 
 Status = Comment.Status
@@ -259,7 +261,9 @@ class CommentAdmin(admin.ModelAdmin):
         permissions=["ban"],
     )
     def ban_addresses(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._ban(request, queryset, Ban.Kind.ADDRESS, lambda c: c.ip_address)
+        self._ban(
+            request, queryset, Ban.Kind.ADDRESS, lambda c: address_group(c.ip_address)
+        )
 
     @admin.action(
         description="Remove every comment by these e-mail addresses",
@@ -316,12 +320,21 @@ class BanForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         kind, value = cleaned.get("kind"), cleaned.get("value")
-        if value:
-            check = validate_email if kind == Ban.Kind.EMAIL else validate_ipv46_address
+        if value and kind == Ban.Kind.EMAIL:
             try:
-                check(value)
+                validate_email(value)
             except forms.ValidationError as error:
                 self.add_error("value", error)
+        elif value:
+            try:
+                # One IPv6 reader holds a /64: banning one address bans that network.
+                cleaned["value"] = address_group(
+                    str(ipaddress.ip_address(value.strip()))
+                )
+            except ValueError:
+                self.add_error(
+                    "value", "Enter an IPv4 or IPv6 address, e.g. 203.0.113.7."
+                )
         return cleaned
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from articles.models import Article
@@ -41,12 +41,7 @@ class Discussion:
 
 
 def _shown():
-    """Comments readers see: approved, and replies only under an approved comment."""
-    return (
-        Comment.objects.visible()
-        .filter(Q(parent__isnull=True) | Q(parent__status="approved"))
-        .order_by()
-    )
+    return Comment.objects.shown().order_by()
 
 
 def _visible_count(article_id) -> Subquery:

@@ -46,7 +46,7 @@ class ArticleCommentsFeed(NewsFeed):
 
     def items(self, obj: Article) -> list[Comment]:
         comments = list(
-            Comment.objects.visible()
+            Comment.objects.shown()
             .filter(article=obj)
             .order_by("-created_at", "-id")[:FEED_LENGTH]
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from .querysets import CommentQuerySet
 from .signing import email_token
+from .text import matching_text
 
 # The article page's discussion section; comment anchors live inside it.
 DISCUSSION_ANCHOR = "comments"
@@ -17,8 +18,7 @@ DISCUSSION_ANCHOR = "comments"
 
 def body_digest(body: str) -> str:
     """A fingerprint of a comment's words, blind to case and spacing (duplicates)."""
-    words = " ".join(body.casefold().split())
-    return hashlib.sha256(words.encode()).hexdigest()
+    return hashlib.sha256(matching_text(body).encode()).hexdigest()
 
 
 class Comment(models.Model):
@@ -82,7 +82,10 @@ class Comment(models.Model):
         help_text="The rule that decided the status.",
     )
     reason = models.CharField(
-        max_length=200, blank=True, help_text="Why it was decided, in words."
+        max_length=200,
+        blank=True,
+        help_text="Why it was decided, in words. When a comment is rejected, this "
+        "is e-mailed to its author if they asked for e-mail: write it for them.",
     )
     needs_review = models.BooleanField(
         "reported",
@@ -150,7 +153,13 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """The comment in its thread's own page, which always shows it.
+
+        The article page shows only the newest threads and the first few
+        replies of each, so a link there could miss an older comment.
+        """
+        thread = self.parent_id or self.pk
+        return f"{reverse('comments:thread', args=[thread])}#{self.anchor}"
 
     @property
     def anchor(self) -> str:

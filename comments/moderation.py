@@ -13,19 +13,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, CommentPolicy
 
 from . import notifications
-from .models import Ban, BlockedWord, Comment, Report, body_digest
+from .abuse import address_group
+from .models import Ban, BlockedWord, Comment, Report, Subscriber, body_digest
 from .policy import moderation_for
-from .text import count_links
+from .text import count_links, matching_text
 
 Status, Rule = Comment.Status, Comment.Rule
 
 # The same words from different people within this time look like a campaign.
 DUPLICATE_WINDOW = timedelta(days=1)
+DUPLICATE_MIN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,17 @@ class Verdict:
 
 
 def banned(email: str, address: str | None) -> Ban | None:
-    candidates = [(Ban.Kind.EMAIL, email.strip().lower())] if email.strip() else []
-    if address:
-        candidates.append((Ban.Kind.ADDRESS, address.lower()))
-    for kind, value in candidates:
-        ban = Ban.objects.filter(kind=kind, value=value).first()
-        if ban is not None:
-            return ban
-    return None
+    """A ban on the e-mail, the address, or (IPv6) the address's /64 network."""
+    email = email.strip().lower()
+    addresses = {a for a in (address, address_group(address)) if a}
+    return (
+        Ban.objects.filter(
+            Q(kind=Ban.Kind.EMAIL, value=email if email else None)
+            | Q(kind=Ban.Kind.ADDRESS, value__in=[a.lower() for a in addresses])
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def blocked_word_in(body: str) -> str | None:
@@ -51,23 +57,34 @@ def blocked_word_in(body: str) -> str | None:
     words = list(BlockedWord.objects.values_list("word", flat=True))
     if not words:
         return None
-    text = " ".join(body.casefold().split())
+    text = matching_text(body)
     for word in words:
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
             return word
     return None
 
 
-def is_trusted(email: str, user: AbstractBaseUser | None) -> bool:
-    """Someone with an approved comment already (by account or by address)."""
+def is_trusted(
+    email: str, user: AbstractBaseUser | None, proven_email: str | None = None
+) -> bool:
+    """Someone with an approved comment already, who has shown it is really them.
+
+    An account proves itself by logging in. A guest's typed address proves
+    nothing on its own (anyone can type anyone's address), so it counts only
+    when this browser posted with it before (the signed commenter cookie) or
+    its owner confirmed it by e-mail.
+    """
     approved = Comment.objects.visible()
-    if (
-        user is not None
-        and user.is_authenticated
-        and (user.is_staff or approved.filter(user=user).exists())
-    ):
-        return True
-    return bool(email) and approved.by_email(email).exists()
+    if user is not None and user.is_authenticated:
+        return user.is_staff or approved.filter(user=user).exists()
+    if not email:
+        return False
+    proven = email.lower() == (proven_email or "").lower() or (
+        Subscriber.objects.filter(
+            email__iexact=email, confirmed_at__isnull=False
+        ).exists()
+    )
+    return proven and approved.by_email(email).exists()
 
 
 def judge(
@@ -77,6 +94,7 @@ def judge(
     email: str,
     address: str | None,
     user: AbstractBaseUser | None = None,
+    proven_email: str | None = None,
 ) -> Verdict:
     """Decide a new comment's status, naming the rule that decided it."""
     ban = banned(email, address)
@@ -92,7 +110,10 @@ def judge(
     ).exclude(status__in=[Status.REJECTED, Status.SPAM])
     if email:
         copies = copies.exclude(author_email__iexact=email)
-    if copies.exists():
+    if user is not None and user.is_authenticated:
+        copies = copies.exclude(user=user)
+    # Short replies ("Agreed.", "Thank you!") are often the same by chance.
+    if len(matching_text(body)) >= DUPLICATE_MIN_CHARS and copies.exists():
         return Verdict(
             Status.PENDING,
             Rule.DUPLICATE,
@@ -116,7 +137,7 @@ def judge(
             Status.PENDING, Rule.PRE_MODERATION, "Every comment here is reviewed first."
         )
     if policy == CommentPolicy.FIRST_TIME:
-        if is_trusted(email, user):
+        if is_trusted(email, user, proven_email):
             return Verdict(Status.APPROVED, Rule.TRUSTED, "Has an approved comment.")
         return Verdict(
             Status.PENDING, Rule.FIRST_TIME, "First comment from this address."

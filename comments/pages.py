@@ -38,6 +38,13 @@ def article_comments(request: HttpRequest, article_pk: int) -> HttpResponse:
 @public_page(query=("page",))
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """One comment and all its replies."""
+    # The tag's version is read before the comment, as depends_on requires.
+    article_id = (
+        Comment.objects.filter(pk=pk).values_list("article_id", flat=True).first()
+    )
+    if article_id is None:
+        raise Http404("No such comment.")
+    depends_on(request, discussion_tag(article_id))
     comment = get_object_or_404(
         Comment.objects.visible()
         .filter(parent__isnull=True)
@@ -47,7 +54,6 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     article = comment.article
     if not article.is_public:
         raise Http404("No such comment.")
-    depends_on(request, discussion_tag(article.pk))
     replies = (
         Comment.objects.visible().filter(parent=comment).order_by("created_at", "id")
     )

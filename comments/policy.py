@@ -41,7 +41,3 @@ def closed_reason(article: Article, now: datetime | None = None) -> str:
     if deadline is not None and deadline <= now:
         return "Comments are closed: this discussion has ended."
     return ""
-
-
-def is_open(article: Article, now: datetime | None = None) -> bool:
-    return not closed_reason(article, now)

@@ -9,6 +9,12 @@ class CommentQuerySet(models.QuerySet):
         """Comments readers may see: approved by a moderator or a rule."""
         return self.filter(status="approved")
 
+    def shown(self) -> CommentQuerySet:
+        """What readers see on the site: approved, and replies only under an approved comment."""
+        return self.visible().filter(
+            Q(parent__isnull=True) | Q(parent__status="approved")
+        )
+
     def in_moderation(self) -> CommentQuerySet:
         """Comments waiting for a moderator's decision."""
         return self.filter(status="pending")

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .abuse import client_ip, rate_limited, request_origin_verdict
+from .abuse import address_group, client_ip, rate_limited, request_origin_verdict
 from .forms import ReportForm
 from .models import Comment
 from .moderation import report
@@ -23,7 +23,7 @@ def reporter_key(request: HttpRequest) -> str:
     who = (
         f"user:{request.user.pk}"
         if request.user.is_authenticated
-        else f"address:{client_ip(request)}"
+        else f"address:{address_group(client_ip(request))}"
     )
     return hmac.new(
         settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256
@@ -35,7 +35,7 @@ def reporter_key(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.visible().select_related("article__category"), pk=pk
+        Comment.objects.shown().select_related("article__category"), pk=pk
     )
     if not comment.article.is_public:
         return render(request, "404.html", status=404)
@@ -55,8 +55,8 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form=form, message="Please choose what is wrong with the comment."
         )
         return render(request, "comments/report.html", context, status=400)
-    address = client_ip(request)
-    wait = rate_limited(f"report:{address}" if address else None)
+    group = address_group(client_ip(request))
+    wait = rate_limited(f"report:{group}" if group else None)
     if wait:
         context.update(
             form=form, message=f"Too many reports; please wait {wait} seconds."

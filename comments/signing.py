@@ -60,3 +60,22 @@ def comment_from_posted_token(token: str, max_age: int = 60 * 60 * 24) -> int | 
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return value if isinstance(value, int) else None
+
+
+_COMMENTER_SALT = "comments.commenter"
+COMMENTER_COOKIE = "newsroom_commenter"
+
+
+def commenter_token(email: str) -> str:
+    """Proof, kept by the reader's browser, that it posted as ``email`` before."""
+    return signing.dumps(email.lower(), salt=_COMMENTER_SALT)
+
+
+def commenter_email(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        value = signing.loads(token, salt=_COMMENTER_SALT, max_age=60 * 60 * 24 * 400)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -13,12 +13,12 @@ _LINK = re.compile(
     r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'\u00a0]{1,500}", re.IGNORECASE
 )
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\"…»”’"
-# Direction overrides and isolates can make text read differently from
-# what it says (e.g. a link that looks like another); zero-width marks too.
-_INVISIBLE = {
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-    "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff",
-}  # fmt: skip
+# Invisible format characters (direction overrides and isolates, zero-width
+# spaces, soft hyphens, word joiners…) can make text read differently from
+# what it says, or slip a word past the block list. All go, except the two
+# joiners that some scripts and emoji need; those are ignored when matching.
+_JOINERS = {"\u200c", "\u200d"}
+_ALSO_INVISIBLE = {"\u034f"}  # combining grapheme joiner
 
 
 def clean_body(raw: str) -> str:
@@ -34,13 +34,23 @@ def clean_body(raw: str) -> str:
     for char in text:
         if char in "\n\t":
             kept.append(char)
-        elif char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co"):
+        elif char in _ALSO_INVISIBLE or (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co")
+            and char not in _JOINERS
+        ):
             continue
         else:
             kept.append(char)
     lines = [line.rstrip() for line in "".join(kept).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return text if text.strip() else ""
+
+
+def matching_text(text: str) -> str:
+    """Text as rules compare it: case, spacing and joiners ignored."""
+    return " ".join(
+        "".join(char for char in text if char not in _JOINERS).casefold().split()
+    )
 
 
 def clean_line(raw: str) -> str:

@@ -24,16 +24,23 @@ from django.views.decorators.http import require_GET
 from articles.models import Article
 
 from . import notifications, policy
-from .abuse import client_ip, rate_limited, request_origin_verdict
+from .abuse import address_group, client_ip, rate_limited, request_origin_verdict
 from .forms import CommentForm
 from .models import Comment, body_digest
 from .moderation import judge
-from .signing import comment_from_posted_token, form_timestamp, posted_token
+from .signing import (
+    COMMENTER_COOKIE,
+    comment_from_posted_token,
+    commenter_email,
+    commenter_token,
+    form_timestamp,
+    posted_token,
+)
 from .text import clean_line
 
-# The same words from the same reader on the same article: a second click,
-# not a second comment.
-OWN_DUPLICATE_WINDOW = timedelta(hours=1)
+# The same words from the same reader in the same place (article and thread)
+# within a few minutes: a second click, not a second comment.
+OWN_DUPLICATE_WINDOW = timedelta(minutes=10)
 
 OUTCOMES = {
     Comment.Rule.FIRST_TIME: "Thank you. As this is your first comment here, "
@@ -157,10 +164,9 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
         if "csrfmiddlewaretoken" not in request.POST:
             # An old browser or a script: confirm with an ordinary CSRF token.
             get_token(request)
+            # The form's own stamp travels on, so the bot checks still apply.
             return render(
-                request,
-                "comments/confirm.html",
-                {"article": article, "form": form.fresh()},
+                request, "comments/confirm.html", {"article": article, "form": form}
             )
         if not _csrf_token_valid(request):
             return _refuse(
@@ -206,8 +212,9 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
         )
     name, email = _author(request, form)
     address = client_ip(request)
+    group = address_group(address)
     wait = rate_limited(
-        f"address:{address}" if address else None,
+        f"address:{group}" if group else None,
         f"email:{email.lower()}" if email else None,
     )
     if wait:
@@ -235,7 +242,7 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
             if published
             else ""
         )
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "ok": True,
                 "status": "published" if published else "held",
@@ -247,10 +254,33 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
             },
             status=201,
         )
-    # 303: the browser fetches the result page with GET (post/redirect/get).
-    response = redirect("comments:posted", token=posted_token(comment.pk))
-    response.status_code = 303
+    else:
+        # 303: the browser fetches the result page with GET (post/redirect/get).
+        response = redirect("comments:posted", token=posted_token(comment.pk))
+        response.status_code = 303
+    _remember_commenter(request, response, email)
     return response
+
+
+def _remember_commenter(
+    request: HttpRequest, response: HttpResponse, email: str
+) -> None:
+    """Let this browser prove next time that it posted with this address.
+
+    The cookie is sent only to /comments/ addresses: article pages never see
+    it, so they stay the same for every reader.
+    """
+    if not email:
+        return
+    response.set_cookie(
+        COMMENTER_COOKIE,
+        commenter_token(email),
+        max_age=60 * 60 * 24 * 365,
+        path="/comments/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _store(request, article, form, root, name, email, address) -> Comment:
@@ -261,6 +291,7 @@ def _store(request, article, form, root, name, email, address) -> Comment:
         earlier = (
             Comment.objects.filter(
                 article=article,
+                parent=root,
                 body_digest=body_digest(body),
                 created_at__gte=timezone.now() - OWN_DUPLICATE_WINDOW,
             )
@@ -277,7 +308,12 @@ def _store(request, article, form, root, name, email, address) -> Comment:
         if earlier is not None:
             return earlier
         verdict = judge(
-            article, body=body, email=email, address=address, user=form.user
+            article,
+            body=body,
+            email=email,
+            address=address,
+            user=form.user,
+            proven_email=commenter_email(request.COOKIES.get(COMMENTER_COOKIE)),
         )
         comment = Comment.objects.create(
             article=article,
@@ -336,7 +372,7 @@ def session(request: HttpRequest) -> JsonResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """A reply form of its own, for readers without JavaScript."""
     parent = get_object_or_404(
-        Comment.objects.visible().select_related("article__category"), pk=pk
+        Comment.objects.shown().select_related("article__category"), pk=pk
     )
     article = parent.article
     if not article.is_public:

@@ -79,6 +79,9 @@ def depends_on(request: HttpRequest, *tags: str) -> None:
             if version is None:
                 cache.add(key, secrets.token_hex(8), TAG_SECONDS)
                 version = cache.get(key)
+            if version is None:  # evicted at once: freshness cannot be promised
+                request.cache_tags = None
+                return
             known[tag] = version
     except CACHE_ERRORS:
         request.cache_tags = None  # cannot promise freshness: do not store

@@ -10,7 +10,8 @@ from django.db import migrations, models
 def fill_digests(apps, schema_editor):
     Comment = apps.get_model("comments", "Comment")
     for comment in Comment.objects.only("id", "body").iterator():
-        words = " ".join(comment.body.casefold().split())
+        text = comment.body.replace("\u200c", "").replace("\u200d", "")
+        words = " ".join(text.casefold().split())
         Comment.objects.filter(pk=comment.pk).update(
             body_digest=hashlib.sha256(words.encode()).hexdigest()
         )
@@ -130,7 +131,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='comment',
             name='reason',
-            field=models.CharField(blank=True, help_text='Why it was decided, in words.', max_length=200),
+            field=models.CharField(blank=True, help_text='Why it was decided, in words. When a comment is rejected, this is e-mailed to its author if they asked for e-mail: write it for them.', max_length=200),
         ),
         migrations.AlterField(
             model_name='comment',

@@ -160,10 +160,17 @@
     }
   });
 
+  var posting = false;
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (posting) {
+      return;
+    }
+    posting = true;
     clearErrors();
-    button.disabled = true;
+    // aria-disabled, not disabled: a disabled button would drop keyboard focus.
+    button.setAttribute("aria-disabled", "true");
     say("Posting your comment…", false);
     fetch(form.action, {
       method: "POST",
@@ -188,13 +195,23 @@
           stamp.value = data.shown_at;
         }
         if (!data.ok) {
-          say(data.message, true);
-          showErrors(data.errors);
+          var errors = data.errors || {};
+          var general = (errors.__all__ || []).join(" ");
+          say(general ? data.message + " " + general : data.message, true);
+          if (errors.author_name || errors.author_email) {
+            // Logged out meanwhile: the guest fields are needed again.
+            form.querySelectorAll("[data-guest-fields] .field").forEach(function (field) {
+              field.hidden = false;
+            });
+            form.querySelector("[data-posting-as]").hidden = true;
+          }
+          showErrors(errors);
           return;
         }
         var inserted = data.html ? insertComment(data) : null;
+        var wasReply = Boolean(parentInput.value);
         body.value = "";
-        if (parentInput.value) {
+        if (wasReply) {
           cancelReply();
         }
         say(data.message, false);
@@ -202,13 +219,17 @@
           // Where the reader is looking: their own comment, now in the list.
           inserted.setAttribute("tabindex", "-1");
           inserted.focus();
+        } else if (wasReply) {
+          // The form went back to its place: so does the focus, on the news.
+          statusBox.focus();
         }
       })
       .catch(function () {
         say("Your comment could not be sent. Check your connection and try again; your text is kept.", true);
       })
       .then(function () {
-        button.disabled = false;
+        posting = false;
+        button.removeAttribute("aria-disabled");
       });
   });
 })();

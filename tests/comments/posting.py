@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from comments.signing import form_timestamp
+from comments.signing import COMMENTER_COOKIE, commenter_token, form_timestamp
 
 
 def comment_data(**fields) -> dict:
@@ -42,3 +42,9 @@ def post_comment(
     return client.post(
         reverse("comments:post", args=[pk]), comment_data(**fields), **extra
     )
+
+
+def as_returning_commenter(client: Client, email: str = "ada@example.com") -> Client:
+    """The browser posted with ``email`` before, and kept the signed proof of it."""
+    client.cookies[COMMENTER_COOKIE] = commenter_token(email)
+    return client

@@ -177,3 +177,25 @@ def test_a_page_without_a_prompt_still_has_a_proper_comments_area(anon):
     html = anon.get(article.get_absolute_url()).content.decode()
     assert 'id="comments-heading">Comments <span class="comment-total"' in html
     assert "Add a comment" in html and "No comments yet" in html
+
+
+def test_a_comments_permalink_shows_it_even_beyond_the_first_page(anon, settings):
+    settings.NEWSROOM_COMMENTS_PER_PAGE = 1
+    settings.NEWSROOM_COMMENT_REPLIES_SHOWN = 1
+    article = make_article()
+    old = make_comment(article, body="An old thread.")
+    make_comment(article, parent=old, body="First reply.")
+    late = make_comment(article, parent=old, body="A late reply.")
+    make_comment(article, body="The newest thread.")
+    assert "A late reply." not in anon.get(article.get_absolute_url()).content.decode()
+    address, anchor = late.get_absolute_url().split("#")
+    html = anon.get(address).content.decode()
+    assert f'id="{anchor}"' in html and "A late reply." in html
+
+
+def test_the_feed_leaves_out_replies_to_hidden_comments(anon):
+    article = make_article()
+    hidden = make_comment(article, status=Comment.Status.REJECTED)
+    make_comment(article, parent=hidden, body="Under a removed comment.")
+    feed = anon.get(reverse("comments:feed", args=[article.pk]))
+    assert b"Under a removed comment." not in feed.content

@@ -66,8 +66,7 @@ def test_comment_feed_lists_only_approved_comments_newest_first(anon, discussed,
     latest = feed.entries[0]
     comment = Comment.objects.get(author_name="Approved late")
     assert (
-        latest.link
-        == f"http://testserver/{discussed.category.slug}/harbour-reopens/#comment-{comment.pk}"
+        latest.link == f"http://testserver/comments/{comment.pk}/#comment-{comment.pk}"
     )
     assert latest.id == f"tag:testserver,2031-05-02:comment/{comment.pk}"
     assert html.unescape(latest.title) == "Approved late on “Harbour reopens”"

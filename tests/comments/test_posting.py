@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.comments.posting import post_comment
+from tests.comments.posting import as_returning_commenter, post_comment
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,7 @@ def test_trusted_guest_is_published_and_shown_at_once(
 ):
     article = make_article()
     make_comment(article, author_email="ada@example.com")
+    as_returning_commenter(anon)
     anon.get(article.get_absolute_url())  # now cached
     with django_capture_on_commit_callbacks(execute=True):
         response = post_comment(anon, article, body="Second thoughts, published.")
@@ -45,6 +46,7 @@ def test_trusted_guest_is_published_and_shown_at_once(
 def test_json_post_answers_with_the_rendered_comment(anon):
     article = make_article()
     make_comment(article, author_email="ada@example.com")
+    as_returning_commenter(anon)
     response = post_comment(anon, article, json=True, body="Posted by script.")
     assert response.status_code == 201
     data = response.json()
@@ -102,6 +104,7 @@ def test_session_endpoint_names_the_logged_in_reader(client):
 def test_reply_is_shown_under_its_comment(anon):
     article = make_article()
     parent = make_comment(article, author_email="ada@example.com", body="The first.")
+    as_returning_commenter(anon)
     response = post_comment(anon, article, body="An answer.", parent=str(parent.pk))
     assert response.status_code == 303
     reply = Comment.objects.get(body="An answer.")

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import CommentPolicy
-from comments.models import Ban, BlockedWord, Comment
+from comments.models import Ban, BlockedWord, Comment, Subscriber
 from comments.policy import closed_reason
+from comments.signing import COMMENTER_COOKIE
 from tests.comments.posting import post_comment
 from tests.factories import make_article, make_category, make_comment
 
@@ -19,13 +20,33 @@ def _posted(client, article, **fields) -> Comment:
     return Comment.objects.order_by("-id").first()
 
 
-def test_first_time_rule_trusts_an_address_with_an_approved_comment(anon):
-    article = make_article()
-    held = _posted(anon, article, author_email="new@example.com")
+def test_first_time_rule_holds_an_address_without_an_approved_comment(anon):
+    held = _posted(anon, make_article(), author_email="new@example.com")
     assert (held.status, held.rule) == ("pending", "first-time")
     assert held.reason == "First comment from this address."
-    make_comment(article, author_email="Known@Example.com")
-    trusted = _posted(anon, article, author_email="known@example.com", body="Hi again.")
+
+
+def test_a_typed_address_alone_does_not_make_anyone_trusted(anon):
+    make_comment(make_article(), author_email="known@example.com")
+    impostor = _posted(anon, make_article(), author_email="Known@Example.com")
+    assert (impostor.status, impostor.rule) == ("pending", "first-time")
+
+
+def test_the_browser_that_posted_before_is_trusted_once_approved(anon):
+    article = make_article()
+    first = _posted(anon, article, author_email="known@example.com", body="One.")
+    assert first.status == "pending"
+    assert anon.cookies[COMMENTER_COOKIE]["path"] == "/comments/"
+    first.status = "approved"
+    first.save()
+    again = _posted(anon, article, author_email="known@example.com", body="Two.")
+    assert (again.status, again.rule) == ("approved", "trusted")
+
+
+def test_an_address_confirmed_by_email_is_trusted(anon):
+    make_comment(make_article(), author_email="known@example.com")
+    Subscriber.objects.create(email="known@example.com", confirmed_at=timezone.now())
+    trusted = _posted(anon, make_article(), author_email="KNOWN@example.com")
     assert (trusted.status, trusted.rule) == ("approved", "trusted")
 
 
@@ -100,12 +121,14 @@ def test_blocked_words_match_whole_words_only(anon, settings):
 def test_the_same_text_from_someone_else_is_held_as_duplicate(anon, settings):
     settings.NEWSROOM_COMMENT_MODERATION = "post"
     make_comment(
-        make_article(), body="Buy cheap watches now", author_email="a@example.com"
+        make_article(),
+        body="Buy cheap watches now, the best prices in town",
+        author_email="a@example.com",
     )
     copy = _posted(
         anon,
         make_article(),
-        body="buy  CHEAP watches now",
+        body="buy  CHEAP watches now, the best\u200b prices in town",
         author_email="b@example.com",
     )
     assert (copy.status, copy.rule) == ("pending", "duplicate")
@@ -157,3 +180,18 @@ def test_proxy_header_is_used_only_when_trusted(anon, settings):
     settings.NEWSROOM_CLIENT_IP_HEADER = "X-Forwarded-For"
     post_comment(anon, article, body="Trusted header.", headers=forwarded)
     assert Comment.objects.get(body="Trusted header.").ip_address == "198.51.100.9"
+
+
+def test_short_common_replies_are_not_duplicates(anon, settings):
+    settings.NEWSROOM_COMMENT_MODERATION = "post"
+    make_comment(make_article(), body="Agreed.", author_email="a@example.com")
+    same = _posted(anon, make_article(), body="Agreed.", author_email="b@example.com")
+    assert same.status == "approved"
+
+
+def test_invisible_characters_do_not_hide_a_blocked_word(anon, settings):
+    settings.NEWSROOM_COMMENT_MODERATION = "post"
+    BlockedWord.objects.create(word="spam")
+    for disguised in ("sp\u2060am", "sp\u00adam", "sp\u200cam", "s\u034fpam"):
+        held = _posted(anon, make_article(), body=f"Total {disguised} here.")
+        assert (held.status, held.rule) == ("pending", "blocklist"), disguised
