@@ -79,6 +79,10 @@ class DemoArticle:
     standfirst: str
 
 
+# Newest first. The front page shows the seven newest stories on top, then the
+# four newest of each category that are not among them: the offsets below keep
+# at most one story of a three-story category, and at most two of a four-story
+# one, in the top seven, so every category block has at least two stories.
 ARTICLES = [
     DemoArticle(
         "peace-talks.txt",
@@ -93,26 +97,62 @@ ARTICLES = [
         "tram-extension.md",
         "europe",
         ("tomas-ferreira",),
-        ("Transport", "Cities", "Europe"),
+        ("Transport", "Cities", "Europe", "Veldhaven"),
         5,
         "A three-kilometre extension will link the station with the harbour "
         "district for the first time.",
+    ),
+    DemoArticle(
+        "city-budget.txt",
+        "politics",
+        ("tomas-ferreira",),
+        ("Veldhaven", "Economy", "Education"),
+        8,
+        "Spending on schools rises by 9% while property tax goes up by less than "
+        "inflation.",
     ),
     DemoArticle(
         "grain-harvest.txt",
         "business",
         ("daniel-okafor",),
         ("Economy", "Farming", "Food prices"),
-        9,
+        11,
         "A mild spring lifts yield forecasts, but shoppers may wait months for "
         "cheaper bread.",
+    ),
+    DemoArticle(
+        "comet-discovery.md",
+        "science",
+        ("priya-raman",),
+        ("Space", "Research", "Veldhaven"),
+        15,
+        "Two volunteers spotted the faint object on images taken during a routine "
+        "search for asteroids.",
+    ),
+    DemoArticle(
+        "library-reopens.md",
+        "culture",
+        ("ingrid-solberg",),
+        ("Books", "Education", "Veldhaven"),
+        19,
+        "A glass-roofed children's library, a makers' floor and 650 seats greet "
+        "more than 6,000 visitors on the first day.",
+    ),
+    DemoArticle(
+        "river-treaty.txt",
+        "world",
+        ("helen-marsh", "priya-raman"),
+        ("Diplomacy", "Climate", "Farming"),
+        23,
+        "Arvenia, Teskar and Lodrava agree how to share the river's water when "
+        "drought strikes.",
     ),
     DemoArticle(
         "seamount-survey.md",
         "science",
         ("priya-raman",),
-        ("Oceans", "Climate", "Research"),
-        14,
+        ("Oceans", "Climate", "Research", "Wildlife"),
+        28,
         "Nine underwater mountains appear on the map after a 19-day survey.",
     ),
     DemoArticle(
@@ -120,15 +160,24 @@ ARTICLES = [
         "politics",
         ("tomas-ferreira", "helen-marsh"),
         ("Housing", "Cities", "Economy"),
-        20,
+        34,
         "Most small projects will get an answer within eight weeks under the new rules.",
+    ),
+    DemoArticle(
+        "night-trains.md",
+        "europe",
+        ("tomas-ferreira",),
+        ("Transport", "Europe", "Veldhaven"),
+        41,
+        "Sleeper carriages to Salvora, Ostelin and Brenmark return after more than "
+        "twenty years.",
     ),
     DemoArticle(
         "sodium-battery.md",
         "business",
         ("daniel-okafor", "priya-raman"),
         ("Energy", "Technology", "Climate", "Economy"),
-        27,
+        50,
         "A pilot line tests whether cells made from common salt can compete with lithium.",
     ),
     DemoArticle(
@@ -136,16 +185,96 @@ ARTICLES = [
         "culture",
         ("ingrid-solberg",),
         ("Festivals", "Music", "Cities"),
-        33,
+        58,
         "More than 120 events, a third of them free, along the riverside this weekend.",
+    ),
+    DemoArticle(
+        "cyclone-recovery.md",
+        "world",
+        ("helen-marsh",),
+        ("Climate", "Weather", "Security"),
+        70,
+        "Aid reaches the outer islands by small boat as the government plans "
+        "stronger homes.",
     ),
     DemoArticle(
         "heat-plan.txt",
         "europe",
         ("priya-raman",),
-        ("Climate", "Health", "Cities"),
-        40,
+        ("Climate", "Health", "Cities", "Weather"),
+        86,
         "Libraries and museums become places to escape the heat during the hottest hours.",
+    ),
+    DemoArticle(
+        "voting-age.md",
+        "politics",
+        ("tomas-ferreira",),
+        ("Elections", "Education"),
+        104,
+        "The bill needs a two-thirds majority, and the governing coalition is "
+        "eleven votes short.",
+    ),
+    DemoArticle(
+        "port-cargo.txt",
+        "business",
+        ("daniel-okafor",),
+        ("Economy", "Transport", "Veldhaven"),
+        125,
+        "Containers drive a 6% rise as the Westmole terminal opens to larger ships.",
+    ),
+    DemoArticle(
+        "wild-bees.txt",
+        "science",
+        ("priya-raman",),
+        ("Wildlife", "Research", "Cities"),
+        150,
+        "Volunteers record 74 species, four of them new to the area, but meadow "
+        "bumblebees are in decline.",
+    ),
+    DemoArticle(
+        "book-prize.txt",
+        "culture",
+        ("ingrid-solberg",),
+        ("Books", "Veldhaven"),
+        180,
+        "The Tide Table, written before early hospital shifts, follows three "
+        "generations of harbour pilots.",
+    ),
+    DemoArticle(
+        "election-observers.txt",
+        "world",
+        ("helen-marsh",),
+        ("Elections", "Diplomacy"),
+        215,
+        "Voting was orderly, the mission says, but state television favoured the "
+        "governing party's candidate.",
+    ),
+    DemoArticle(
+        "ambulance-border.txt",
+        "europe",
+        ("tomas-ferreira", "priya-raman"),
+        ("Health", "Europe"),
+        265,
+        "The nearest crew will answer a call, whichever side of the frontier it is "
+        "based on.",
+    ),
+    DemoArticle(
+        "mayor-race.md",
+        "politics",
+        ("tomas-ferreira",),
+        ("Elections", "Housing", "Veldhaven"),
+        340,
+        "Residents will choose the mayor directly for the first time, ranking the "
+        "candidates in order of preference.",
+    ),
+    DemoArticle(
+        "long-street-shops.md",
+        "business",
+        ("daniel-okafor", "tomas-ferreira"),
+        ("Economy", "Cities", "Veldhaven"),
+        460,
+        "Cheap one-year leases bring bakeries, a repair café and a bicycle workshop "
+        "to the old shopping street.",
     ),
 ]
 
