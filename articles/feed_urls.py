@@ -1,6 +1,7 @@
 from django.urls import path
 
 from newsroom.caching import public_page
+from newsroom.syndication import atom
 
 from . import feeds
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("latest/", public_page(query=())(feeds.ArticleFeed()), name="latest"),
     path(
         "latest/atom/",
-        public_page(query=())(feeds.atom(feeds.ArticleFeed)()),
+        public_page(query=())(atom(feeds.ArticleFeed)()),
         name="latest-atom",
     ),
     path(
@@ -20,13 +21,13 @@ urlpatterns = [
     ),
     path(
         "categories/<slug:slug>/atom/",
-        public_page(query=())(feeds.atom(feeds.CategoryFeed)()),
+        public_page(query=())(atom(feeds.CategoryFeed)()),
         name="category-atom",
     ),
     path("tags/<str:slug>/", public_page(query=())(feeds.TagFeed()), name="tag"),
     path(
         "tags/<str:slug>/atom/",
-        public_page(query=())(feeds.atom(feeds.TagFeed)()),
+        public_page(query=())(atom(feeds.TagFeed)()),
         name="tag-atom",
     ),
     path(
@@ -34,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "authors/<slug:slug>/atom/",
-        public_page(query=())(feeds.atom(feeds.AuthorFeed)()),
+        public_page(query=())(atom(feeds.AuthorFeed)()),
         name="author-atom",
     ),
 ]

@@ -1,133 +1,27 @@
-"""RSS 2.0 and Atom feeds: latest articles, per category, tag and author, and comments.
+"""RSS 2.0 and Atom feeds of the latest articles, and per category, tag and author.
 
-Every feed is built from plain text. The generators below strip the characters
-XML 1.0 cannot carry (one stray control character in a headline would otherwise
-make the whole feed unreadable for every subscriber) and escape what feed
-readers render as HTML.
+The writers, XML-safe text and addresses they share with the comment feed
+are in ``newsroom.syndication``.
 """
 
 from __future__ import annotations
 
-import copy
 import mimetypes
-import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.functional import Promise
+from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
-from newsroom.site import absolute_url
+from newsroom.syndication import FEED_LENGTH, NewsFeed
 
 from .models import Article, Author, Category
 from .querysets import LISTING_FIELDS
-
-FEED_LENGTH = 30
-DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
-
-# XML 1.0 forbids C0 controls other than tab, newline and carriage return,
-# lone surrogates and the two non-characters U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the characters an XML 1.0 document may not contain."""
-    return _NOT_XML.sub("", text)
-
-
-def _cleaned(value):
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        return xml_safe(value)
-    if isinstance(value, list | tuple):
-        return [_cleaned(part) for part in value]
-    return value
-
-
-class _CleanFeedMixin:
-    """Strips XML-illegal characters from every value and writes one author element per byline."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(
-            *(_cleaned(a) for a in args), **{k: _cleaned(v) for k, v in kwargs.items()}
-        )
-
-    def add_item(self, *args, **kwargs) -> None:
-        super().add_item(
-            *(_cleaned(a) for a in args), **{k: _cleaned(v) for k, v in kwargs.items()}
-        )
-
-    def add_item_elements(self, handler, item: dict) -> None:
-        names = item.get("author_names") or (
-            [item["author_name"]] if item["author_name"] else []
-        )
-        super().add_item_elements(handler, {**item, "author_name": None})
-        for name in names:
-            self.add_author(handler, name)
-
-    def add_author(self, handler, name: str) -> None:
-        raise NotImplementedError
-
-
-class RssFeed(_CleanFeedMixin, Rss201rev2Feed):
-    content_type = "application/rss+xml; charset=utf-8"
-
-    def rss_attributes(self) -> dict:
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
-
-    def add_item(self, title: str, *args, **kwargs) -> None:
-        # Most RSS readers render item titles as HTML; escaped, a headline
-        # such as "Q&A: <br> tags" shows as written.
-        super().add_item(escape(title), *args, **kwargs)
-
-    def add_author(self, handler, name: str) -> None:
-        handler.addQuickElement("dc:creator", name)
-
-
-class AtomFeed(_CleanFeedMixin, Atom1Feed):
-    # Atom titles are type="text": readers show them verbatim, so no escaping.
-
-    def add_author(self, handler, name: str) -> None:
-        handler.startElement("author", {})
-        handler.addQuickElement("name", name)
-        handler.endElement("author")
-
-
-class NewsFeed(Feed):
-    """Shared plumbing: absolute addresses and permanent ids for the request being served."""
-
-    feed_type = RssFeed
-    request: HttpRequest
-
-    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # One feed object serves every thread; the request goes on a copy.
-        feed = copy.copy(self)
-        feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
-
-    def absolute(self, path: str) -> str:
-        return absolute_url(self.request, path)
-
-    def tag_uri(self, kind: str, pk: int, created: datetime) -> str:
-        """A permanent RFC 4151 id: unlike the link, it survives a new slug or category."""
-        host = urlsplit(self.absolute("/")).hostname or "localhost"
-        return f"tag:{host},{created:%Y-%m-%d}:{kind}/{pk}"
-
-    def is_atom(self) -> bool:
-        return issubclass(self.feed_type, Atom1Feed)
-
-    def author_name(self) -> str:
-        # Atom needs an author for entries without a byline; RSS ignores it.
-        return settings.NEWSROOM_SITE_NAME
 
 
 class ArticleFeed(NewsFeed):
@@ -243,12 +137,3 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, obj: Author):
         return super().articles().filter(bylines__author=obj)
-
-
-def atom(feed_class: type[Feed]) -> type[Feed]:
-    """The Atom 1.0 twin of an RSS feed class."""
-    return type(
-        f"{feed_class.__name__}Atom",
-        (feed_class,),
-        {"feed_type": AtomFeed, "subtitle": feed_class.description},
-    )

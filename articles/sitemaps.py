@@ -28,8 +28,8 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from newsroom.site import site_root
+from newsroom.syndication import xml_safe
 
-from .feeds import xml_safe
 from .models import Article, Author, Category
 from .pagination import page_number
 
@@ -177,6 +177,13 @@ SITEMAPS: dict[str, type[_ValuesSitemap]] = {
 }
 
 
+# The hand-written writer below stays for speed. The 50,000-URL article page,
+# views called directly, 60,000 articles (bench/sitemap_bench.py, 2-core
+# development machine, SQLite / PostgreSQL): this writer 0.42 / 0.38 s;
+# django.contrib.sitemaps' view serving the same ArticleSitemap 2.1 / 2.1 s
+# (its template renders 50,000 entries); serving model instances 4.5 / 5.9 s.
+# tests/articles/test_sitemaps.py checks that both list the same addresses
+# and dates. Unlike Django's template, lastmod carries the time of day too.
 def _xml_response(
     root_tag: str, entry_tag: str, root: str, entries: list
 ) -> HttpResponse:

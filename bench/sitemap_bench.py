@@ -4,7 +4,9 @@ Fills a scratch database with published articles (bulk inserts, so it takes
 seconds, not minutes), then times the sitemap index, the article sitemap pages,
 the other sitemaps, the news sitemap and the latest-articles feed, each first
 with an empty page cache (what a crawler sees after any edit) and then again
-from the cache.
+from the cache. Last, it renders the 50,000-URL article page through the
+site's own writer and through ``django.contrib.sitemaps``, for the figure that
+justifies keeping the writer (see ``articles/sitemaps.py``).
 
     .venv/bin/python bench/sitemap_bench.py                       # SQLite in a temp dir
     .venv/bin/python bench/sitemap_bench.py --database-url postgres://postgres@127.0.0.1:5432/newsroom_bench
@@ -173,6 +175,62 @@ def measure(repeat: int) -> None:
         )
 
 
+def compare_writers(repeat: int) -> None:
+    """The first article sitemap page through the site's writer and through Django's.
+
+    Views are called directly (no middleware, no page cache), so the figures
+    are the sitemap code alone: the site's ``sitemap_section``; Django's
+    ``django.contrib.sitemaps.views.sitemap`` serving the same
+    ``ArticleSitemap``; and Django's view serving a sitemap of model instances,
+    what one writes without the fast path.
+    """
+    from django.contrib.sitemaps import Sitemap
+    from django.contrib.sitemaps.views import sitemap as django_sitemap
+    from django.test import RequestFactory
+
+    from articles.models import Article
+    from articles.sitemaps import URLS_PER_SITEMAP, ArticleSitemap, sitemap_section
+
+    class ModelArticleSitemap(Sitemap):
+        limit = URLS_PER_SITEMAP
+
+        def items(self):
+            return (
+                Article.objects.published()
+                .select_related("category")
+                .order_by("published_at", "id")
+            )
+
+        def lastmod(self, article: Article):
+            return article.last_changed_at
+
+    request = RequestFactory().get("/sitemap-articles.xml")
+    writers = {
+        "site writer (articles.sitemaps)": lambda: sitemap_section(
+            request, section="articles"
+        ),
+        "Django view, ArticleSitemap": lambda: django_sitemap(
+            request, {"articles": ArticleSitemap}, section="articles"
+        ).render(),
+        "Django view, model instances": lambda: django_sitemap(
+            request, {"articles": ModelArticleSitemap}, section="articles"
+        ).render(),
+    }
+    print(f"\nFirst article sitemap page, views called directly (median of {repeat})")
+    print(f"{'writer':32} {'URLs':>7} {'KiB':>7} {'s':>7}")
+    for name, render in writers.items():
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = render()
+            timings.append(time.perf_counter() - started)
+        urls = response.content.count(b"<loc>")
+        print(
+            f"{name:32} {urls:>7,} {len(response.content) / 1024:>7.0f} "
+            f"{statistics.median(timings):>7.3f}"
+        )
+
+
 def main() -> None:
     args = parse_args()
     configure(args.database_url)
@@ -181,6 +239,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     fill(args.articles)
     measure(args.repeat)
+    compare_writers(args.repeat)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import linebreaks
 
-from articles.feeds import FEED_LENGTH, NewsFeed
 from articles.models import Article
 from newsroom.caching import depends_on
+from newsroom.syndication import FEED_LENGTH, NewsFeed
 
 from .models import DISCUSSION_ANCHOR, Comment
 from .templatetags.comments_tags import discussion_tag

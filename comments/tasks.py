@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timesince import timesince
 
+from newsroom.site import site_root_outside_request
+
 from .models import Comment, Subscriber
 from .signing import email_token
 
@@ -35,28 +37,8 @@ Status = Comment.Status
 NOT_PUBLISHED = (Status.REJECTED, Status.SPAM)
 
 
-def site_root() -> str:
-    """Scheme and host for links in mail, which is sent outside any request.
-
-    NEWSROOM_BASE_URL when set (production should always set it); otherwise
-    the first named host in ALLOWED_HOSTS.
-    """
-    if settings.NEWSROOM_BASE_URL:
-        return settings.NEWSROOM_BASE_URL
-    host = next(
-        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))),
-        "localhost",
-    )
-    scheme = "https" if settings.NEWSROOM_HTTPS else "http"
-    if not settings.DEBUG:
-        logger.warning(
-            "NEWSROOM_BASE_URL is not set; e-mail links use %s://%s", scheme, host
-        )
-    return f"{scheme}://{host}"
-
-
 def absolute(path: str) -> str:
-    return site_root() + path
+    return site_root_outside_request() + path
 
 
 def normalised(email: str) -> str:

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from articles.feeds import atom
 from newsroom.caching import public_page
+from newsroom.syndication import atom
 
 from . import mail_views, pages, reports, views
 from .feeds import ArticleCommentsFeed

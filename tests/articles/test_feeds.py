@@ -11,8 +11,8 @@ from django.urls import reverse
 from lxml import html as lxml_html
 from PIL import Image
 
-from articles.feeds import FEED_LENGTH
 from articles.models import Article
+from newsroom.syndication import FEED_LENGTH
 from tests.articles.xmlcheck import parse_feed, xml_root
 from tests.factories import make_article, make_author, make_category
 
@@ -360,3 +360,64 @@ def test_feed_is_served_from_the_page_cache(anon, newsroom):
     assert second["Content-Type"] == RSS
     assert second.content == first.content
     parse_feed(second)
+
+
+# Characters XML 1.0 cannot carry that a database still stores (PostgreSQL
+# refuses NUL and lone surrogates, so those are left to the unit tests).
+ILLEGAL = "\x01\x08\x0b\x0c\x1f\ufffe\uffff"
+MARKUP_TITLE = "Q&A: <b>bold</b> & <script>alert('x')</script> “quoted”"
+# The RSS item title as text, once the XML is parsed: HTML-escaped exactly once.
+MARKUP_TITLE_ESCAPED = (
+    "Q&amp;A: &lt;b&gt;bold&lt;/b&gt; &amp; "
+    "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; “quoted”"
+)
+
+
+def assert_no_illegal_characters(response) -> None:
+    for character in ILLEGAL:
+        assert character.encode() not in response.content, repr(character)
+
+
+@pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
+def test_article_title_markup_is_escaped_and_illegal_characters_dropped(
+    anon, db, frozen, atom
+):
+    category = make_category(name=f"Arts{ILLEGAL} & <Culture>", slug="arts")
+    make_article(
+        title=f"Q&A{ILLEGAL}: <b>bold</b> & <script>alert('x')</script> “quoted”",
+        category=category,
+    )
+
+    response = anon.get(feed_address("category", "arts", atom))
+
+    document = xml_root(response)  # well-formed, or lxml refuses it
+    assert_no_illegal_characters(response)
+    title = document.find("{*}entry/{*}title" if atom else "channel/item/title")
+    if atom:
+        # Atom titles are text: readers show them as written.
+        assert title.get("type") is None
+        assert title.text == MARKUP_TITLE
+    else:
+        # RSS readers render titles as HTML: the markup arrives as text.
+        assert title.text == MARKUP_TITLE_ESCAPED
+    feed_title = document.find("{*}title" if atom else "channel/title")
+    assert feed_title.text == "Newsroom: Arts & <Culture>"
+
+
+@pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
+def test_feed_addresses_use_the_configured_base_url(anon, newsroom, settings, atom):
+    settings.NEWSROOM_BASE_URL = "https://news.example"
+    lead = newsroom["lead"]
+
+    feed = parse_feed(anon.get(feed_address("category", "world", atom)))
+
+    (entry,) = feed.entries
+    assert entry.link == "https://news.example/world/ceasefire-holds/"
+    assert entry.id == f"tag:news.example,2031-03-14:article/{lead.pk}"
+    assert feed.feed.link == "https://news.example/world/"
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_links == [
+        "https://news.example" + feed_address("category", "world", atom)
+    ]
+    if not atom:
+        assert entry.comments == "https://news.example/world/ceasefire-holds/#comments"

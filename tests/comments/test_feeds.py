@@ -172,3 +172,49 @@ def test_comment_feed_query_count_does_not_grow(
         assert len(parse_feed(anon.get(comments_address(article))).entries) == 30
 
     assert len(many) == len(few)
+
+
+# Characters XML 1.0 cannot carry that a database still stores.
+ILLEGAL = "\x01\x08\x0b\x0c\x1f\ufffe\uffff"
+
+
+@pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
+def test_comment_author_markup_is_escaped_and_illegal_characters_dropped(
+    anon, db, atom
+):
+    article = make_article(title="Harbour <reopens> & more")
+    make_comment(article, author_name=f"Mallory{ILLEGAL} <b>bold</b> & 'co'")
+
+    response = anon.get(comments_address(article, atom))
+
+    document = xml_root(response)  # well-formed, or lxml refuses it
+    for character in ILLEGAL:
+        assert character.encode() not in response.content, repr(character)
+    item = document.find("{*}entry" if atom else "channel/item")
+    title = item.findtext("{*}title" if atom else "title")
+    if atom:
+        # Atom titles and names are text: readers show them as written.
+        assert title == "Mallory <b>bold</b> & 'co' on “Harbour <reopens> & more”"
+        assert item.findtext("{*}author/{*}name") == "Mallory <b>bold</b> & 'co'"
+    else:
+        # RSS readers render titles as HTML: the markup arrives as text.
+        assert title == (
+            "Mallory &lt;b&gt;bold&lt;/b&gt; &amp; &#x27;co&#x27; "
+            "on “Harbour &lt;reopens&gt; &amp; more”"
+        )
+        creator = item.findtext("{http://purl.org/dc/elements/1.1/}creator")
+        assert creator == "Mallory <b>bold</b> & 'co'"
+
+
+def test_comment_feed_uses_the_configured_base_url(anon, discussed, settings):
+    settings.NEWSROOM_BASE_URL = "https://news.example"
+    comment = Comment.objects.get(author_name="Approved late")
+
+    feed = parse_feed(anon.get(comments_address(discussed)))
+
+    latest = feed.entries[0]
+    assert latest.link == (
+        f"https://news.example/comments/{comment.pk}/#comment-{comment.pk}"
+    )
+    assert latest.id == f"tag:news.example,2031-05-02:comment/{comment.pk}"
+    assert feed.feed.link.startswith("https://news.example/")
