@@ -19,12 +19,13 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	done
 
 .DEFAULT_GOAL := help
-.PHONY: help which-python venv install dev-install run serve admin test pytest test-browser lint format \
+.PHONY: help which-python venv install dev-install run serve admin test pytest test-slow test-browser lint format \
 	check migrations-check bench clean
 
 help:
 	@echo "make run           serve the site with demo content on http://127.0.0.1:$(PORT)"
 	@echo "make test          lint, system checks, migrations check and the test suite"
+	@echo "make test-slow     the slow tests (servers, huge imports) that make test skips"
 	@echo "make test-browser  browser tests in Chromium (needs /usr/bin/chromium)"
 	@echo "make admin         create an account for the admin at /admin/"
 	@echo "make serve         production-style server (gunicorn, DEBUG off)"
@@ -100,9 +101,13 @@ migrations-check: dev-install
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 
 pytest: dev-install
-	$(VENV)/bin/pytest -m "not browser" $(ARGS)
+	$(VENV)/bin/pytest -m "not browser and not slow" $(ARGS)
 
 test: lint check migrations-check pytest
+
+# Tests that start servers or feed the importer megabytes (a minute or so).
+test-slow: dev-install
+	$(VENV)/bin/pytest -m "slow and not browser" $(ARGS)
 
 test-browser: dev-install
 	$(VENV)/bin/pytest -m browser -p no:cacheprovider $(ARGS)

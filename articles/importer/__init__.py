@@ -1,13 +1,8 @@
 """Import plain-text and Markdown articles as structured, editable articles."""
 
 from .errors import ArticleParseError
-from .parser import (
-    ParsedArticle,
-    ParsedFaqItem,
-    ParsedSection,
-    ParsedTable,
-    parse_article,
-)
+from .parsed import ParsedArticle, ParsedFaqItem, ParsedSection, ParsedTable
+from .parser import parse_article
 from .store import (
     MAX_FILE_BYTES,
     AlreadyImported,

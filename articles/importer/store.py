@@ -16,7 +16,8 @@ from django.utils.text import slugify
 
 from ..models import Article, ArticleTable, Author, Byline, Category, FaqItem, Section
 from .errors import ArticleParseError
-from .parser import ParsedArticle, parse_article
+from .parsed import ParsedArticle
+from .parser import parse_article
 from .text import heading_key, one_line, slug_for_title
 
 # Articles are a few dozen kilobytes; anything this big is not one.

@@ -1,8 +1,10 @@
-"""Line-level recognisers for the article importer.
+"""Text as readers see it, and the plain-text path's reading of inline markup.
 
-Each function looks at one line (or a short string) and says what it is:
-a list item, a Markdown heading, a "Did you know?" box, a dateline… The
-parser in ``parser.py`` decides what to do with the answers.
+Lines are cleaned (control characters, line endings), labels are put on one
+line without bidirectional controls, headings are compared by ``heading_key``.
+Plain text does not go through the Markdown parser, so the few pieces of
+Markdown that wire copy carries anyway ("## Heading", "**bold**", a link in
+a contents list) are read here with hand-written scanners.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
 from ..markup import escape_markdown
 
@@ -65,7 +67,26 @@ def has_visible_text(text: str) -> bool:
     return any(unicodedata.category(c) not in _INVISIBLE for c in text)
 
 
-# -- inline Markdown -------------------------------------------------------
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def escape_plain(line: str) -> str:
+    """Markdown that renders one line of plain text exactly as written."""
+    # "&amp;" typed in plain text means those five characters, not "&".
+    return _ENTITY.sub(r"\\&", escape_markdown(line.strip()))
+
+
+def slug_for_title(title: str, max_length: int = 200) -> str:
+    """The ASCII slug an article with this title gets; stable, never empty."""
+    slug = slugify(title)[:max_length].strip("-")
+    if slug:
+        return slug
+    # Titles in scripts slugify cannot spell in ASCII still need a stable address.
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    return f"article-{digest}"
+
+
+# -- inline markup in plain text ---------------------------------------------
 
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _HREF_END = re.compile(r"[)\s]")
@@ -103,33 +124,20 @@ def replace_links(text: str, replace: Callable[[str, str], str]) -> str:
     return "".join(parts)
 
 
-def _link_as_text(label: str, href: str) -> str:
+def link_as_text(label: str, href: str) -> str:
+    """How a link reads where no link can be shown: its label, and its address unless local."""
     return label if not href or href.startswith("#") else f"{label} ({href})"
 
 
 def plain_inline(text: str) -> str:
-    """Text of a Markdown fragment shown as plain text (headings, table cells, questions).
+    """Text of a line's inline markup shown as plain text (headings, contents entries).
 
     Links keep their address in brackets so nothing the writer gave is lost.
     """
-    return one_line(_EMPHASIS.sub("", replace_links(text, _link_as_text)))
+    return one_line(_EMPHASIS.sub("", replace_links(text, link_as_text)))
 
 
-def inline_text(text: str, markdown: bool) -> str:
-    """Text shown outside a section body: Markdown markup removed, plain text as is."""
-    return plain_inline(text) if markdown else one_line(text)
-
-
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-
-
-def escape_plain(line: str) -> str:
-    """Markdown that renders one line of plain text exactly as written."""
-    # "&amp;" typed in plain text means those five characters, not "&".
-    return _ENTITY.sub(r"\\&", escape_markdown(line.strip()))
-
-
-# -- headings --------------------------------------------------------------
+# -- headings ----------------------------------------------------------------
 
 _QUOTES = re.compile("[\"'‘’‚‛“”„‟«»‹›′″`´]")
 # Spaces are collapsed first: "\s*" on both sides of a dash or "&" would
@@ -161,20 +169,23 @@ def heading_key(text: str) -> str:
 _WRAPPED = re.compile(r"^(\*\*|__)(.+)\1$")
 
 
-def heading_text(line: str, markdown: bool) -> str:
-    """A heading line as shown: Markdown markup and bold wrapping removed."""
+def heading_text(line: str) -> str:
+    """A plain-text heading line as shown: "#" marks and bold wrapping removed."""
     heading = markdown_heading(line)
     if heading:
         return heading[1]
     wrapped = _WRAPPED.match(line.strip())
-    return inline_text(wrapped.group(2) if wrapped else line, markdown)
+    return one_line(wrapped.group(2) if wrapped else line)
 
 
 _MARKDOWN_HEADING = re.compile(r"\s{0,3}(#{1,6})\s++(.*)")
 
 
 def markdown_heading(line: str) -> tuple[int, str] | None:
-    """(level, text) of an ATX heading such as "## Reaction", else None."""
+    """(level, text) of a line written like a Markdown heading, "## Reaction", else None.
+
+    Also how ``parse_article`` tells Markdown from plain text when not told.
+    """
     match = _MARKDOWN_HEADING.fullmatch(line)
     if not match:
         return None
@@ -231,237 +242,3 @@ def is_faq_title(text: str) -> bool:
         return False  # every FAQ title has a "q"; quick for the lines that do not
     key = heading_key(text)
     return key in _FAQ_TITLES or key.startswith("frequently asked questions")
-
-
-_TOC_ENTRY = re.compile(r"^\s*(?:[-*+•]\s+)?(?:(\d{1,3})[.)]\s+)?(\S.*)$")
-
-
-def toc_entry(line: str) -> tuple[int | None, str] | None:
-    """(number or None, heading) of a table-of-contents line like "- 3. Reaction"."""
-    if not (bullet_item(line) or numbered_item(line)):
-        return None
-    match = _TOC_ENTRY.match(line)
-    number = int(match.group(1)) if match.group(1) else None
-    text = plain_inline(match.group(2))
-    return (number, text) if text else None
-
-
-# -- lists, quotes and labelled lines ---------------------------------------
-
-_BULLET = re.compile(r"^\s*[-*+•–]\s+(\S.*)$")
-_NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$")
-_QUOTE = re.compile(r"^\s*>\s?(.*)$")
-
-
-def bullet_item(line: str) -> str | None:
-    match = _BULLET.match(line)
-    return match.group(1).strip() if match and not is_rule(line) else None
-
-
-def numbered_item(line: str) -> tuple[int, str] | None:
-    match = _NUMBERED.match(line)
-    return (int(match.group(1)), match.group(2).strip()) if match else None
-
-
-def quoted_line(line: str) -> str | None:
-    match = _QUOTE.match(line)
-    return match.group(1).strip() if match else None
-
-
-_LABEL = re.compile(r"^(?:\*\*)?([^\W\d_][^:*]{0,58}?)(?:\*\*)?\s*:(?:\*\*)?\s+(\S.*)$")
-# Words that make "X said: …" a quotation rather than a labelled point.
-_SPEECH = {"said", "says", "added", "told", "stated", "asked", "replied", "wrote"}
-_NOT_LABELS = {"source", "sources", "table", "caption", "q", "a", "note", "photo"}
-
-
-def labelled_line(line: str) -> tuple[str, str] | None:
-    """(label, text) of a line like "Economic Strain: Sanctions are…", else None."""
-    match = _LABEL.match(line.strip())
-    if not match:
-        return None
-    label, rest = match.group(1).strip(), match.group(2).strip()
-    words = label.split()
-    if (
-        not label[0].isupper()
-        or len(words) > 6
-        or any(mark in label for mark in '?!“”"()[]')
-        or "http" in label.casefold()
-        or words[-1].casefold() in _SPEECH
-        or label.casefold() in _NOT_LABELS
-    ):
-        return None
-    return label, rest
-
-
-# -- boxes, prompts, FAQ lines -----------------------------------------------
-
-_CALLOUT = re.compile(
-    r"^(\*\*|__)?\s*did\s+you\s+know\s*[?!:]+\s*(\*\*|__)?\s*[:–—-]?\s*", re.IGNORECASE
-)
-CALLOUT_HEADING = "Did you know?"
-
-
-def is_callout_heading(text: str) -> bool:
-    found = callout_start(text)
-    return found is not None and not found[0]
-
-
-def callout_start(line: str) -> tuple[str, bool] | None:
-    """(rest of line, was quoted) for "Did you know? …" lines, else None."""
-    quoted = quoted_line(line)
-    text = quoted if quoted is not None else line.strip()
-    match = _CALLOUT.match(text)
-    if not match:
-        return None
-    return text[match.end() :].strip(), quoted is not None
-
-
-_PROMPT = re.compile(
-    r"^(share your thoughts|have your say|join the conversation|tell us what you think)"
-    r"\s*[:?!.–—-]",
-    re.IGNORECASE,
-)
-
-
-def comment_prompt(line: str, markdown: bool) -> str | None:
-    """The comment invitation ("Share your thoughts: …") as readers should see it."""
-    quoted = quoted_line(line)
-    text = inline_text(quoted if quoted is not None else line, markdown)
-    if _PROMPT.match(text) and len(text) <= MAX_PROMPT_CHARS:
-        return text
-    return None
-
-
-_QUESTION_END = re.compile(r"\?[”\"’'»)]*(?:\*\*|__)?(?=\s|$)")
-# Possessive spaces: "\s*(?:\*\*)?\s*" could split a run of spaces between the
-# two in as many ways as it is long.
-_QA_LINE = re.compile(r"^(?:\*\*)?([QA])(?:\*\*)?\s*[:.)]\s*+(?:\*\*)?\s*+(\S.*)$")
-
-
-def split_question(text: str, markdown: bool) -> tuple[str, str] | None:
-    """(question, answer) split after the first question mark; answer may be empty."""
-    match = _QUESTION_END.search(text)
-    if not match:
-        return None
-    question = inline_text(text[: match.end()], markdown)
-    answer = text[match.end() :].strip()
-    if (
-        not question.rstrip("”\"’'») ").endswith("?")
-        or len(question) > MAX_QUESTION_CHARS
-    ):
-        return None
-    return question, answer
-
-
-def qa_line(line: str) -> tuple[str, str] | None:
-    """("Q" or "A", text) for interview-style "Q: …" / "A: …" lines."""
-    match = _QA_LINE.match(line.strip())
-    return (match.group(1), match.group(2).strip()) if match else None
-
-
-# -- bylines and datelines -------------------------------------------------
-
-_BYLINE = re.compile(r"^by\s+(.{2,150})$", re.IGNORECASE)
-_NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,4}$")
-
-
-def byline_names(line: str) -> list[str]:
-    """Names in a "By Ana Silva and Tom Reed" line; empty when the line is not a byline."""
-    match = _BYLINE.match(plain_inline(line).strip())
-    if not match:
-        return []
-    names = [
-        name.strip()
-        for name in re.split(r",\s*|\s+and\s+|\s*&\s*", match.group(1).rstrip("."))
-    ]
-    if not names or not all(
-        _NAME.match(n) and all(w[0].isupper() for w in n.split()) for n in names
-    ):
-        return []
-    return names
-
-
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_DAY})"
-_WORD = r"[^\W\d_][\w.'’-]*"
-_DATELINE = re.compile(
-    rf"^(?:\*\*|__)?(?P<dateline>{_WORD}(?:\s+{_WORD}){{0,3}}"
-    rf"(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?(?:,\s*{_DATE})?)(?:\*\*|__)?"
-    r"(?:\s+[–—-]{1,2}\s+|\s*—\s*)(?P<rest>\S.*)$"
-)
-# Lower-case words allowed inside a place name (Rio de Janeiro, Stratford upon Avon).
-_CONNECTORS = {"de", "da", "do", "dos", "del", "la", "le", "les", "upon", "on", "am"}
-_CONNECTORS |= {"an", "der", "den", "of", "al", "el", "sur", "y", "and"}
-# Capitalised words that start sentences, not datelines ("The President – who …").
-_NOT_PLACES = {
-    "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
-    "there", "here", "but", "and", "or", "so", "yet", "however", "meanwhile",
-    "president", "minister", "officials", "police", "government", "mr", "mrs",
-    "ms", "dr", "sir", "spokesperson", "spokesman", "spokeswoman", "critics",
-    "experts", "analysts", "residents", "people", "today", "yesterday", "tomorrow",
-    "update", "updated", "breaking", "exclusive", "analysis", "opinion",
-    "editorial", "note", "correction", "warning", "chancellor", "prime", "king",
-    "queen", "pope", "mayor", "ceo", "one", "two", "some", "many", "most", "all",
-    "every", "each", "no", "not", "if", "when", "while", "after", "before",
-}  # fmt: skip
-_SENTENCE_START = re.compile(r"^[\"“‘'(«]?[^\W_a-z]")
-
-
-def split_dateline(paragraph: str) -> tuple[str, str] | None:
-    """(dateline, rest) for "London – Russia has…" and the like; None for ordinary sentences."""
-    match = _DATELINE.match(paragraph.strip())
-    if not match:
-        return None
-    dateline, rest = match.group("dateline").strip(), match.group("rest")
-    place = dateline.split(",")[0].split()
-    if (
-        len(dateline) > MAX_DATELINE_CHARS
-        or not _SENTENCE_START.match(rest)
-        or place[0].casefold() in _CONNECTORS
-        or place[-1].casefold() in _CONNECTORS
-        or any(w.casefold().strip(".") in _NOT_PLACES for w in place)
-        or not all(w[0].isupper() or w.casefold() in _CONNECTORS for w in place)
-    ):
-        return None
-    return dateline, rest
-
-
-# -- tables and slugs --------------------------------------------------------
-
-_CAPTION_LINE = re.compile(r"^(?:table(?:\s+\d+)?|caption)\s*[:.–—-]\s*(\S.*)$", re.I)
-_SOURCE_LINE = re.compile(r"^(?:sources?|data)\s*:\s*(\S.*)$", re.IGNORECASE)
-
-
-def caption_line(line: str, markdown: bool) -> str | None:
-    match = _CAPTION_LINE.match(inline_text(line, markdown))
-    return (
-        match.group(1) if match and len(match.group(1)) <= MAX_CAPTION_CHARS else None
-    )
-
-
-def source_line(line: str, markdown: bool) -> str | None:
-    match = _SOURCE_LINE.match(inline_text(line, markdown))
-    return match.group(1) if match and len(match.group(1)) <= 300 else None
-
-
-def table_caption(header: list[str], fallback: str) -> str:
-    """A caption made from the header cells ("Key Player and Position"), or the fallback."""
-    cells = [cell for cell in header if cell.strip()]
-    if len(cells) > 4:
-        caption = f"{', '.join(cells[:3])} and {len(cells) - 3} more columns"
-    elif len(cells) > 1:
-        caption = f"{', '.join(cells[:-1])} and {cells[-1]}"
-    else:
-        caption = cells[0] if cells else fallback
-    return Truncator(one_line(caption) or "Table").chars(MAX_CAPTION_CHARS)
-
-
-def slug_for_title(title: str, max_length: int = 200) -> str:
-    """The ASCII slug an article with this title gets; stable, never empty."""
-    slug = slugify(title)[:max_length].strip("-")
-    if slug:
-        return slug
-    # Titles in scripts slugify cannot spell in ASCII still need a stable address.
-    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
-    return f"article-{digest}"

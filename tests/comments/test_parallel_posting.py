@@ -30,6 +30,9 @@ from psycopg import sql
 from tests.servers import Server, gunicorn, open_url
 from tests.subprocesses import manage
 
+# Starts gunicorn and migrates a database of its own: run by make test-slow.
+pytestmark = pytest.mark.slow
+
 SECRET = "parallel-posting-tests-only-not-a-secret"
 # comments/signing.py signs the form's "shown at" stamp with this salt.
 FORM_SALT = "comments.form-timestamp"

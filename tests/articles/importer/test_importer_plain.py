@@ -1,7 +1,7 @@
 """The importer's parser on other plain-text articles in the sample's style."""
 
 from articles.importer import parse_article
-from tests.articles.importing import section
+from tests.articles.importer.importing import section
 
 # -- other articles in the same style ---------------------------------------
 

@@ -7,9 +7,9 @@ import pytest
 
 from articles.importer import ParsedArticle, parse_article
 from articles.markup import render_markdown
-from tests.articles.importing import flat, section, visible_text
+from tests.articles.importer.importing import flat, section, visible_text
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles/demo_content/peace-talks.txt"
+SAMPLE = Path(__file__).resolve().parents[3] / "articles/demo_content/peace-talks.txt"
 
 SAMPLE_HEADINGS = [
     "Moscow’s Unwavering Position",
@@ -149,6 +149,7 @@ def test_sample_headings_without_text_are_kept(sample):
 def test_sample_loses_no_text(sample_text, sample):
     seen = visible_text(sample)
     body = sample_text.splitlines()[19:]  # after the title and the contents
+    assert body
     for line in body:
         if re.fullmatch(r"\|[-| ]+\|", line.strip()):
             continue  # the table's separator row

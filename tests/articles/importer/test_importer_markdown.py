@@ -3,9 +3,9 @@
 import pytest
 
 from articles.importer import ArticleParseError, parse_article
-from articles.importer.text import split_dateline
+from articles.importer.conventions import split_dateline
 from articles.markup import markdown_to_text, render_markdown
-from tests.articles.importing import section
+from tests.articles.importer.importing import section
 
 MARKDOWN = """# Small Town Library Turns 100
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from articles.importer import ArticleParseError, read_article_file
-from tests.articles.importing import within
+from tests.articles.importer.importing import within
 
 # Reading a FIFO with no writer blocks for ever; the deadline turns that into
 # a failure instead of a hung test run.

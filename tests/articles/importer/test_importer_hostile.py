@@ -13,7 +13,7 @@ from django.core.management import call_command
 from articles.importer import MAX_FILE_BYTES, ArticleParseError, parse_article
 from articles.importer.outline import MAX_TOC_ENTRIES
 from articles.importer.text import heading_key, markdown_heading, plain_inline
-from tests.articles.importing import flat, within
+from tests.articles.importer.importing import flat, within
 
 DEADLINE = 10.0
 
@@ -29,7 +29,10 @@ def brackets(n: int) -> str:
 
 
 @pytest.mark.parametrize("markdown", [False, True])
-@pytest.mark.parametrize("n", [10_000, 50_000, (MAX_FILE_BYTES - 20) // 3])
+@pytest.mark.parametrize(
+    "n",
+    [10_000, 50_000, pytest.param((MAX_FILE_BYTES - 20) // 3, marks=pytest.mark.slow)],
+)
 def test_link_brackets_that_never_close(n, markdown):
     article = within(
         DEADLINE, parse_article, "Brackets\n" + brackets(n), markdown=markdown
@@ -42,7 +45,8 @@ def test_link_brackets_that_never_close(n, markdown):
 @pytest.mark.parametrize(
     "line",
     [
-        filled("", "[a]("),  # every link opens and none closes
+        # every link opens and none closes
+        pytest.param(filled("", "[a]("), marks=pytest.mark.slow),
         filled("", "[", "a"),  # a label that never ends
         filled("", "[a](b", ")"),  # one long link
     ],
@@ -111,6 +115,7 @@ def test_repeated_markup(unit):
         assert str(error) == "there is no article text after the title"
 
 
+@pytest.mark.slow
 def test_contents_entries_repeated_on_thousands_of_lines():
     # Every line names a listed heading: matching them must not cost lines × entries.
     text = "Repeats\nTable of Contents\n" + "- Again\n" * MAX_TOC_ENTRIES

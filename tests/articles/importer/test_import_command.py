@@ -15,7 +15,7 @@ from tests.factories import make_author, make_category
 from tests.pages import parse_page
 from tests.subprocesses import manage
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 SAMPLE = PROJECT / "articles/demo_content/peace-talks.txt"
 SAMPLE_SLUG = "russia-rejects-western-troops-in-ukraine-as-peace-talks-loom"
 
@@ -285,7 +285,9 @@ def error_cases(tmp_path: Path) -> list[tuple[str, str]]:
 def test_bad_files_give_one_line_and_write_nothing(tmp_path):
     make_category(name="News", slug="news")
     before = counts()
-    for path, message in error_cases(tmp_path):
+    cases = error_cases(tmp_path)
+    assert cases
+    for path, message in cases:
         with pytest.raises(CommandError) as error:
             run(path, "--publish", "--author", "Someone New", "--tags", "x")
         assert str(error.value).startswith(f"{path}: {message}"), str(error.value)
@@ -327,6 +329,7 @@ def test_several_files_each_stand_alone(tmp_path):
     assert Article.objects.count() == 1
 
 
+@pytest.mark.slow  # each runs manage.py in a child process
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -346,6 +349,7 @@ def test_command_line_errors_are_one_line_without_traceback(tmp_path, content, m
     assert result.stderr.count("\n") == 1 and result.stdout == ""
 
 
+@pytest.mark.slow
 def test_fifo_is_refused_in_one_line_instead_of_waiting(tmp_path):
     # A child process, so that a regression fails at manage()'s timeout
     # instead of hanging the test run on a FIFO nobody writes to.
@@ -382,7 +386,9 @@ def test_bom_crlf_and_odd_unicode_survive(tmp_path, editor_client):
     ]
     html = editor_client.get(article.get_preview_url()).content.decode()
     assert "Фестиваль у моря 🎉" in html and "Za\u0308hlen 👩‍👩‍👧." in html
-    assert all(f'id="{anchor}"' in html for anchor in parse_page(html).toc_links)
+    links = parse_page(html).toc_links
+    assert links
+    assert all(f'id="{anchor}"' in html for anchor in links)
     assert "\r" not in article.body_text
 
 
