@@ -1,6 +1,10 @@
 """gunicorn settings for production: gunicorn -c gunicorn.conf.py newsroom.wsgi
 
-Every value can be overridden from the environment.
+Every value can be overridden from the environment. Run it behind a buffering
+reverse proxy (deploy/nginx.conf): gunicorn binds to 127.0.0.1 and leaves slow
+clients, TLS and uploaded media to the proxy, so its threads only ever wait on
+Django, whose database and cache waits are bounded by short timeouts
+(README, "Security and operations").
 """
 
 import multiprocessing
@@ -10,6 +14,8 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
+# A worker that stops checking in for this long is restarted. Requests end
+# well before: the database and cache give up within seconds (settings.py).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
@@ -19,6 +25,8 @@ max_requests_jitter = 200
 # Bounded request lines and headers: oversized ones get a 4xx before Django.
 limit_request_line = 8190
 limit_request_fields = 100
+limit_request_field_size = 8190
 accesslog = "-"
 errorlog = "-"
+# The proxy's address: only from there is X-Forwarded-Proto believed.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -189,6 +189,8 @@ def main() -> None:
         "DJANGO_SECRET_KEY": "benchmark-only-key",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on the loopback: no redirect to HTTPS.
+        "NEWSROOM_HTTPS": "0",
         "NEWSROOM_STATIC_ROOT": str(scratch / "static"),
         "PYTHONPATH": str(PROJECT),
     }

@@ -39,6 +39,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
 
+from newsroom.site import site_root
+
 logger = logging.getLogger(__name__)
 
 # What a shared cache raises when it cannot be reached. Pages then render
@@ -46,6 +48,9 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (OSError, RedisError)
 
 GENERATION_KEY = "content:generation"
+# Like every entry, the generation expires (after a quiet day): a new random
+# one then simply starts, and pages render afresh once.
+GENERATION_SECONDS = 60 * 60 * 24
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Headers that describe the page itself and so are kept with the cached copy.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
@@ -97,8 +102,11 @@ def _renew_tags(tags: tuple[str, ...]) -> None:
         cache.set_many(
             {_tag_key(tag): secrets.token_hex(8) for tag in tags}, TAG_SECONDS
         )
-    except CACHE_ERRORS:
-        logger.exception("Could not invalidate cached pages for %s", ", ".join(tags))
+    except CACHE_ERRORS as error:
+        # The change is saved; pages showing it expire on their TTL.
+        logger.error(
+            "Could not invalidate cached pages for %s: %r", ", ".join(tags), error
+        )
 
 
 def _tags_current(tags: dict[str, str]) -> bool:
@@ -116,9 +124,9 @@ def content_changed() -> None:
 def _bump_after_commit() -> None:
     try:
         bump_generation()
-    except CACHE_ERRORS:
+    except CACHE_ERRORS as error:
         # The change is saved; pages cached before the outage expire on their TTL.
-        logger.exception("Could not invalidate cached pages")
+        logger.error("Could not invalidate cached pages: %r", error)
 
 
 def bump_generation() -> None:
@@ -127,13 +135,13 @@ def bump_generation() -> None:
     except ValueError:
         # Missing (first start, or evicted): a random start cannot collide
         # with pages stored under an earlier generation.
-        cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+        cache.add(GENERATION_KEY, secrets.randbelow(2**40), GENERATION_SECONDS)
 
 
 def _generation() -> int:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+        cache.add(GENERATION_KEY, secrets.randbelow(2**40), GENERATION_SECONDS)
         generation = cache.get(GENERATION_KEY)
     return generation
 
@@ -177,11 +185,13 @@ def current_generation() -> tuple[int, int]:
 
 
 def _page_key(request: HttpRequest, generation: int) -> str:
-    # Pages name their own address; with a fixed base URL the Host header
-    # changes nothing, so its variants must not each get a copy.
-    site = settings.NEWSROOM_BASE_URL or request.get_host()
-    address = f"{site}{request.path}?{request.GET.urlencode()}".encode()
-    return f"page:{generation}:{hashlib.sha256(address).hexdigest()[:32]}"
+    # Pages name their own address (canonical links, feeds, structured data)
+    # from site_root(): NEWSROOM_BASE_URL when set, so no variant of the Host
+    # header, port or forwarded scheme gets a copy of its own; else the
+    # request's validated scheme and host, so a copy made for one is never
+    # served to another.
+    address = f"{site_root(request)}{request.path}?{request.GET.urlencode()}"
+    return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
 def _keep_only(request: HttpRequest, names: tuple[str, ...]) -> None:

@@ -1,11 +1,40 @@
-"""/healthz: is this app server able to reach its database and cache?"""
+"""/healthz: is this app server able to reach its database and cache?
 
+Load balancers probe it over plain HTTP (it is exempt from the HTTPS
+redirect). Each check is bounded by the same short timeouts as readers'
+requests, so a stalled service makes the probe answer 503 within seconds,
+naming what is down, rather than hang.
+"""
+
+import logging
 import secrets
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+# Words in an error's message that say how a service failed, and the one
+# reported; the message itself (host names, ports) is not shown.
+_REASONS = (
+    (
+        ("timeout", "timed out", "did not answer", "couldn't get a connection"),
+        "timed out",
+    ),
+    (("refused",), "refused"),
+    (("locked",), "locked"),
+    (("unable to open",), "cannot open"),
+)
+
+
+def _describe(error: Exception) -> str:
+    message = str(error).lower()
+    for words, reason in _REASONS:
+        if any(word in message for word in words):
+            return f"{type(error).__name__}: {reason}"
+    return type(error).__name__
 
 
 def _check_database() -> str:
@@ -37,8 +66,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
             lines.append(f"{name}: {check()}")
         except Exception as error:  # noqa: BLE001 - any failure means "unhealthy"
             healthy = False
-            lines.append(f"{name}: error ({type(error).__name__})")
+            lines.append(f"{name}: error ({_describe(error)})")
     body = ("ok" if healthy else "unhealthy") + "\n" + "\n".join(lines) + "\n"
-    return HttpResponse(
+    response = HttpResponse(
         body, status=200 if healthy else 503, content_type="text/plain; charset=utf-8"
     )
+    if not healthy:
+        logger.warning("Health check failed: %s", "; ".join(lines))
+        response._has_been_logged = True  # one warning, not an error per probe
+    return response

@@ -1,10 +1,21 @@
-"""Refuse malformed requests cheaply, before any view or database sees them."""
+"""The site's own middleware.
 
+Refuse malformed requests cheaply, before any view or database sees them;
+answer a database outage with the 503 page; keep cookies off shared pages; and
+send the Permissions-Policy header.
+"""
+
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from newsroom import unavailable
+
+# Separates the values of Cache-Control and Vary.
+_LIST = re.compile(r"\s*,\s*")
 
 
 def _error_page(request: HttpRequest, status: int, template: str) -> HttpResponse:
@@ -33,3 +44,73 @@ class RequestGuardMiddleware:
             if "\x00" in name or "\x00" in value:
                 del request.COOKIES[name]
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features no page uses (NEWSROOM_PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.NEWSROOM_PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class DatabaseOutageMiddleware:
+    """A database that is down, stalled or too slow gets readers the 503 page, never a 500.
+
+    Errors raised by views and templates are answered here directly; one raised
+    in a middleware further in (saving a session) has already become a 500
+    response, which is replaced. Pages the cache still holds are served as
+    usual: they need no database.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_failed", False):
+            return unavailable.service_unavailable(request)
+        return response
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not isinstance(exception, unavailable.DATABASE_ERRORS):
+            return None
+        unavailable.log_outage(request, exception)
+        return unavailable.service_unavailable(request)
+
+
+class PublicPageMiddleware:
+    """A response any shared cache may keep carries no cookies and does not vary by them.
+
+    Public pages (newsroom.caching.public_page) do not depend on who asks, but
+    the session middleware would still answer a malformed or expired session
+    cookie with a deletion, and ``Vary: Cookie``; on a page a CDN may store and
+    hand to everyone, that must not happen.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "public" in _LIST.split(response.get("Cache-Control", "")):
+            response.cookies.clear()
+            if response.has_header("Vary"):
+                kept = [
+                    value
+                    for value in _LIST.split(response["Vary"])
+                    if value and value.lower() != "cookie"
+                ]
+                if kept:
+                    response["Vary"] = ", ".join(kept)
+                else:
+                    del response["Vary"]
+        return response

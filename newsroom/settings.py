@@ -124,10 +124,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.RequestGuardMiddleware",
+    # Outside the session middleware, so that what it adds to a response is seen.
+    "newsroom.middleware.DatabaseOutageMiddleware",
+    "newsroom.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -156,17 +160,40 @@ TEMPLATES = [
     },
 ]
 
+# Time limits: a database or cache that is down or stalled costs a reader a
+# few seconds and a 503 page (or an uncached page), never a hung worker.
+# Seconds to wait for a database connection (PostgreSQL's connect timeout and
+# the wait for a free pooled connection; libpq counts at least 2).
+NEWSROOM_DB_CONNECT_TIMEOUT = env_int("NEWSROOM_DB_CONNECT_TIMEOUT", 3)
+# Longest a statement may run while a reader waits (PostgreSQL's
+# statement_timeout, set for each request; management commands such as
+# migrate run without it). On SQLite: how long a statement waits for a lock,
+# in requests and commands alike. 0 turns the limit off.
+NEWSROOM_DB_STATEMENT_TIMEOUT_MS = env_int("NEWSROOM_DB_STATEMENT_TIMEOUT_MS", 5000)
+# Most PostgreSQL connections one app process keeps (psycopg's pool).
+NEWSROOM_DB_POOL_SIZE = env_int("NEWSROOM_DB_POOL_SIZE", 8)
+# Connect and read timeout for Redis, in milliseconds.
+NEWSROOM_CACHE_TIMEOUT_MS = env_int("NEWSROOM_CACHE_TIMEOUT_MS", 250)
+for _name, _value, _least in (
+    ("NEWSROOM_DB_CONNECT_TIMEOUT", NEWSROOM_DB_CONNECT_TIMEOUT, 1),
+    ("NEWSROOM_DB_STATEMENT_TIMEOUT_MS", NEWSROOM_DB_STATEMENT_TIMEOUT_MS, 0),
+    ("NEWSROOM_DB_POOL_SIZE", NEWSROOM_DB_POOL_SIZE, 1),
+    ("NEWSROOM_CACHE_TIMEOUT_MS", NEWSROOM_CACHE_TIMEOUT_MS, 1),
+):
+    if _value < _least:
+        raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value}.")
+
 # Database: SQLite file in the project unless DATABASE_URL says otherwise.
 _default_db = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or _default_db,
-        conn_max_age=env_int("NEWSROOM_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        os.environ.get("DATABASE_URL") or _default_db, conn_health_checks=True
     )
 }
+# Every request takes a connection and gives it back when it ends: SQLite
+# opens its file, PostgreSQL borrows from the pool.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers carry on while an editor saves; IMMEDIATE avoids
         # "database is locked" errors when two writers upgrade at once.
@@ -174,26 +201,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long to wait for another connection's lock before giving up.
+        "timeout": NEWSROOM_DB_STATEMENT_TIMEOUT_MS / 1000 or 20,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from newsroom import database as _database
+
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": NEWSROOM_DB_CONNECT_TIMEOUT,
+        **DATABASES["default"].get("OPTIONS", {}),
+        # psycopg's pool: each checkout proves the connection answers and sets
+        # that use's statement timeout (newsroom/database.py).
+        "pool": {
+            "min_size": 1,
+            "max_size": NEWSROOM_DB_POOL_SIZE,
+            # The bounded wait for a connection; then the request gets a 503.
+            "timeout": NEWSROOM_DB_CONNECT_TIMEOUT,
+            # No backoff of its own: a request that finds no connection starts
+            # one attempt at most, so the pool is back as soon as the server is.
+            "reconnect_timeout": 0,
+            "max_idle": 300,
+            "connection_class": _database.BoundedConnection,
+            "check": _database.check_connection,
+            "name": "newsroom",
+        },
     }
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), otherwise
-# this process's memory.
+# this process's memory. Either way every entry has a bounded lifetime and
+# size (newsroom/cache_backends.py); a Redis that fails once in a request is
+# not asked again during that request.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 NEWSROOM_CACHE_PREFIX = os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom")
+# The longest any cache entry lives, and the largest one stored (bytes, pickled).
+NEWSROOM_CACHE_MAX_SECONDS = env_int("NEWSROOM_CACHE_MAX_SECONDS", 60 * 60 * 24)
+NEWSROOM_CACHE_MAX_ENTRY_BYTES = env_int(
+    "NEWSROOM_CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024
+)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "newsroom.cache_backends.LocMemCache",
             "LOCATION": "newsroom",
             "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
             "TIMEOUT": 300,
@@ -315,9 +376,10 @@ NEWSROOM_COMMENT_REPLIES_SHOWN = env_int("NEWSROOM_COMMENT_REPLIES_SHOWN", 10)
 # could then claim any address and walk around bans and rate limits.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "").strip()
 
-# Security. Headers that are right everywhere are always on; the HTTPS-only
-# ones switch on with NEWSROOM_HTTPS=1 so a laptop on plain HTTP still works.
-NEWSROOM_HTTPS = env_bool("NEWSROOM_HTTPS", False)
+# Security. Headers that are right everywhere are always on. The HTTPS-only
+# ones are on in production (DEBUG off) unless NEWSROOM_HTTPS=0 says the site
+# is served over plain HTTP; with DJANGO_DEBUG=1 they are off so a laptop works.
+NEWSROOM_HTTPS = env_bool("NEWSROOM_HTTPS", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -325,13 +387,45 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Load balancers probe /healthz over plain HTTP: it is never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browser features no page of the site uses, switched off for every page
+# (and for anything that might ever be embedded in one).
+NEWSROOM_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if NEWSROOM_HTTPS:
     SECURE_SSL_REDIRECT = env_bool("NEWSROOM_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("NEWSROOM_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWSROOM_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("NEWSROOM_HSTS_PRELOAD", True)
+    # Opt-in: both bind every subdomain (preload: for good, through the
+    # browsers' built-in list) to HTTPS, which is the operator's decision.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWSROOM_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("NEWSROOM_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 if env_bool("NEWSROOM_BEHIND_PROXY", False):
     # Only behind a proxy that sets this header itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -65,7 +65,7 @@ class Server:
 
 
 def _wait_until_ready(
-    process: subprocess.Popen, server: Server, timeout: float
+    process: subprocess.Popen, server: Server, timeout: float, *, healthy: bool
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -74,10 +74,10 @@ def _wait_until_ready(
                 f"gunicorn exited with {process.returncode}:\n{server.log_tail()}"
             )
         try:
-            status, _, _ = open_url(f"{server.url}/healthz", timeout=2)
+            status, _, _ = open_url(f"{server.url}/healthz", timeout=5)
         except OSError:
             status = 0
-        if status == 200:
+        if status == 200 or (status and not healthy):
             return
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn not ready after {timeout} s:\n{server.log_tail()}")
@@ -102,9 +102,21 @@ def gunicorn(
     *,
     log_dir: Path,
     workers: int = 3,
+    threads: int = 1,
     startup_timeout: float = 20,
+    plain_http: bool = True,
+    require_healthy: bool = True,
 ) -> Iterator[Server]:
-    """``gunicorn newsroom.wsgi`` with ``workers`` sync workers on a free local port."""
+    """``gunicorn newsroom.wsgi`` with ``workers`` sync workers on a free local port.
+
+    ``threads`` above 1 runs gthread workers, as production does. The site is
+    served over plain HTTP (NEWSROOM_HTTPS=0) unless ``env`` says otherwise or
+    ``plain_http`` is false, which leaves the production default. It is ready
+    when /healthz answers 200, or answers at all if ``require_healthy`` is false
+    (a test that starts it with a service down).
+    """
+    if plain_http:
+        env = {"NEWSROOM_HTTPS": "0", **env}
     port = free_port()
     # Not the project's gunicorn.conf.py (production settings): all on the command line.
     config = log_dir / "gunicorn_test_conf.py"
@@ -112,7 +124,12 @@ def gunicorn(
     log = log_dir / "gunicorn.log"
     command = [
         *(sys.executable, "-m", "gunicorn", "--config", str(config)),
-        *("--workers", str(workers), "--worker-class", "sync"),
+        *("--workers", str(workers)),
+        *(
+            ("--worker-class", "gthread", "--threads", str(threads))
+            if threads > 1
+            else ("--worker-class", "sync")
+        ),
         *("--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5"),
         # No control socket: its default path is shared by every gunicorn of the user.
         "--no-control-socket",
@@ -131,7 +148,7 @@ def gunicorn(
         )
     server = Server(f"http://127.0.0.1:{port}", log)
     try:
-        _wait_until_ready(process, server, startup_timeout)
+        _wait_until_ready(process, server, startup_timeout, healthy=require_healthy)
         yield server
     finally:
         _stop(process)

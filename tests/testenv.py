@@ -8,3 +8,6 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("NEWSROOM_STRICT_FETCH", "1")
 # Test runs share one Redis with other runs; keep their keys apart.
 os.environ.setdefault("NEWSROOM_CACHE_PREFIX", f"newsroom-test-{os.getpid()}")
+# Tests talk plain HTTP to the site; production defaults would redirect them
+# to HTTPS (tests that check those defaults start servers without this).
+os.environ.setdefault("NEWSROOM_HTTPS", "0")

@@ -65,7 +65,7 @@ def test_default_database_is_sqlite_in_wal_mode(tmp_path):
     result = manage("shell", "-v", "0", "-c", _SHOW)
     engine, cache = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
-    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    assert cache == "newsroom.cache_backends.LocMemCache"
 
 
 def test_database_and_cache_urls_select_postgresql_and_redis():
@@ -80,7 +80,7 @@ def test_database_and_cache_urls_select_postgresql_and_redis():
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "newsroom.cache_backends.RedisCache",
     ], result.stderr
 
 
