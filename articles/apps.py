@@ -9,5 +9,8 @@ class ArticlesConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .models import Article
+        from .search import index as search_index
 
         register_schedule(Article.objects.next_publication_time)
+        # The search index follows every save and delete of an article.
+        search_index.connect()

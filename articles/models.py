@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +16,6 @@ from taggit.models import TaggedItemBase
 from .images import make_renditions, sanitise_image
 from .markup import markdown_to_text, render_markdown
 from .querysets import ArticleQuerySet
-from .search_index import index_article
 from .tabular import table_rows_errors
 
 # Publication times outside these years are typing mistakes (0001, 9999) and
@@ -55,7 +55,9 @@ class CommentPolicy(models.TextChoices):
 
 
 def validate_category_slug(value: str) -> None:
-    if value.lower() in RESERVED_CATEGORY_SLUGS:
+    # The desk may live elsewhere than admin/ (NEWSROOM_ADMIN_PATH).
+    desk = settings.NEWSROOM_ADMIN_PATH.split("/", 1)[0].lower()
+    if value.lower() in RESERVED_CATEGORY_SLUGS or value.lower() == desk:
         raise ValidationError(
             "“%(value)s” is used by another part of the site; choose another slug.",
             params={"value": value},
@@ -289,7 +291,7 @@ class Article(models.Model):
     body_text = models.TextField(blank=True, editable=False)
     excerpt = models.CharField(max_length=320, blank=True, editable=False)
     # Full-text search on PostgreSQL (GIN-indexed by migration 0002; SQLite
-    # uses an FTS5 table instead). Kept current by articles/search_index.py.
+    # uses an FTS5 table instead). Kept current by articles/search/index.py.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -334,7 +336,6 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         if new_image:
             make_renditions(self.lead_image)
-        index_article(self, kwargs.get("update_fields"))
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -406,10 +407,8 @@ class Article(models.Model):
             parts.append(f"{item.question}\n{markdown_to_text(item.answer)}")
         self.body_text = "\n\n".join(p for p in parts if p)
         self.excerpt = Truncator(" ".join(lead_text.split())).chars(300)
-        Article.objects.filter(pk=self.pk).update(
-            body_text=self.body_text, excerpt=self.excerpt
-        )
-        index_article(self)
+        # Model.save(): only the derived columns; post_save re-indexes them.
+        super().save(update_fields=["body_text", "excerpt"])
 
 
 class TaggedArticle(TaggedItemBase):

@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from articles.search import Sort
-    from articles.search_backends import SearchFilters
+    from articles.search import SearchFilters, Sort
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -168,7 +167,7 @@ def build(count: int, archive_share: float) -> None:
     from django.utils import timezone
 
     from articles.models import Article, Category
-    from articles.search_index import rebuild_index
+    from articles.search import rebuild_index
     from bench.search_corpus import Corpus
 
     started = time.monotonic()
@@ -222,7 +221,7 @@ def build(count: int, archive_share: float) -> None:
     rebuild_index(batch_size=2000, progress=progress)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE articles_article")
+            cursor.execute(f"VACUUM ANALYZE {Article._meta.db_table}")
     print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -302,10 +301,9 @@ def query_mix(today: date, seed: int = 99) -> list[tuple[str, str, dict]]:
 
 def page_choices(params: dict) -> tuple[SearchFilters, Sort]:
     """The filters and order the search page would take from these parameters."""
-    from articles.models import Category
     from articles.search import SearchForm
 
-    form = SearchForm(params, list(Category.objects.only("name", "slug")))
+    form = SearchForm(params)
     if not form.is_valid():
         raise SystemExit(f"The query mix has bad parameters {params}: {form.errors}")
     return form.filters(), form.sort_order
@@ -313,9 +311,8 @@ def page_choices(params: dict) -> tuple[SearchFilters, Sort]:
 
 def search_once(query: str, filters: SearchFilters, sort: Sort) -> tuple[int, int]:
     """What the search page does for one query: the count, then page one."""
-    from articles.search import PER_PAGE, SearchResults
-    from articles.search_backends import backend_for
-    from articles.search_query import parse_query
+    from articles.search import SearchResults, backend_for, parse_query
+    from articles.search.views import PER_PAGE
 
     results = SearchResults(backend_for(parse_query(query), filters), sort)
     count = results.count()
@@ -333,7 +330,7 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
     from django.test import Client
     from django.utils import timezone
 
-    from articles.search import RESULT_LIMIT
+    from articles.search.views import RESULT_LIMIT
 
     mix = query_mix(timezone.localdate())
     prepared = [

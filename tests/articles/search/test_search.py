@@ -7,13 +7,12 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-import articles.search
-import articles.search_backends
+import articles.search.backends.sqlite
+import articles.search.views
 from articles.models import Article
 from articles.search import SearchResults, Sort
-from articles.search_backends import SearchFilters, backend_for
-from articles.search_index import indexed_article_ids
-from articles.search_query import parse_query
+from articles.search.backends import SearchFilters, backend_for, indexed_article_ids
+from articles.search.query import parse_query
 from tests.factories import make_article, make_category, make_faq_item, make_section
 
 
@@ -43,7 +42,7 @@ def candidate_plan(request, monkeypatch):
     PostgreSQL's planner makes that choice itself, so there both runs are alike.
     """
     if request.param == "index walk":
-        monkeypatch.setattr(articles.search_backends, "INDEX_WALK_FROM", 1)
+        monkeypatch.setattr(articles.search.backends.sqlite, "INDEX_WALK_FROM", 1)
 
 
 @pytest.mark.django_db
@@ -313,7 +312,7 @@ def test_search_filters_by_category_and_dates():
 def test_search_candidates_are_the_newest_matches_by_publication_time(
     monkeypatch, sort
 ):
-    monkeypatch.setattr(articles.search, "RESULT_LIMIT", 3)
+    monkeypatch.setattr(articles.search.views, "RESULT_LIMIT", 3)
     now = timezone.now()
     for days in (1, 2, 3):
         make_story(
@@ -343,7 +342,7 @@ def test_search_candidates_are_the_newest_matches_by_publication_time(
 @pytest.mark.django_db
 @pytest.mark.usefixtures("candidate_plan")
 def test_search_candidates_in_a_category_are_its_newest_matches(monkeypatch):
-    monkeypatch.setattr(articles.search, "RESULT_LIMIT", 2)
+    monkeypatch.setattr(articles.search.views, "RESULT_LIMIT", 2)
     politics, sport = make_category(), make_category()
     now = timezone.now()
     for hours in (1, 2, 3):
@@ -415,7 +414,7 @@ def test_search_newest_first_orders_by_publication_time_then_id():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("candidate_plan")
 def test_search_candidates_break_publication_ties_by_id(monkeypatch):
-    monkeypatch.setattr(articles.search, "RESULT_LIMIT", 2)
+    monkeypatch.setattr(articles.search.views, "RESULT_LIMIT", 2)
     moment = timezone.now() - timedelta(hours=3)
     for n in range(4):
         make_story(title=f"Quarry {n}", body="Quarry.", published_at=moment)

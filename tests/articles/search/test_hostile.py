@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tests.articles.test_search import found, make_story
+from tests.articles.search.test_search import found, make_story
 
 SEARCH = "/search/"
 

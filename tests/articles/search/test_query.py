@@ -2,12 +2,12 @@ import re
 
 import pytest
 
-from articles.search_query import (
+from articles.search.backends.sqlite import fts5_expression
+from articles.search.query import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     Term,
     clean_query,
-    fts5_expression,
     parse_query,
 )
 

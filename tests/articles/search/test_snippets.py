@@ -4,22 +4,28 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.search_backends import (
-    ELLIPSIS,
-    EXTRACT_BODY_CHARS,
+from articles.search.backends.postgres import (
+    HEADLINE_CHARS,
+    INDEXED_BODY_CHARS,
+    SNIPPET_WORDS,
+)
+from articles.search.backends.sqlite import (
     EXTRACT_PIECE_CHARS,
     EXTRACT_STANDFIRST_CHARS,
     EXTRACT_TABLE,
-    HEADLINE_CHARS,
+    FTS_TABLE,
+    FTS_TOKENIZER,
+)
+from articles.search.extracts import (
+    ELLIPSIS,
+    EXTRACT_BODY_CHARS,
     MARK_END,
     MARK_START,
     SNIPPET_CHARS,
-    SNIPPET_WORDS,
     best_extract,
     split_text,
 )
-from articles.search_index import FTS_TABLE, FTS_TOKENIZER, INDEXED_BODY_CHARS
-from tests.articles.test_search import make_story
+from tests.articles.search.test_search import make_story
 
 SEARCH = "/search/"
 FILLER = "Officials met again on Tuesday to discuss the timetable. "

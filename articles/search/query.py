@@ -1,4 +1,4 @@
-"""What readers type into the search box, turned into terms the search backends run.
+"""What readers type into the search box, turned into the terms a search backend runs.
 
 The syntax is the one people already know from web search engines:
 
@@ -175,20 +175,3 @@ def parse_query(raw: str) -> ParsedQuery:
         excluded=tuple(excluded),
         truncated=truncated,
     )
-
-
-def fts5_expression(query: ParsedQuery) -> str:
-    """The query in SQLite FTS5 syntax: every term a quoted string, so no user text is syntax."""
-
-    def string(term: Term) -> str:
-        return '"' + term.text.replace('"', '""') + '"'
-
-    def either(terms: tuple[Term, ...]) -> str:
-        if len(terms) == 1:
-            return string(terms[0])
-        return "(" + " OR ".join(string(t) for t in terms) + ")"
-
-    expression = " AND ".join(either(group) for group in query.groups)
-    if query.excluded:
-        expression = f"({expression}) NOT {either(query.excluded)}"
-    return expression
