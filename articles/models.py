@@ -453,24 +453,26 @@ class Byline(models.Model):
 
 
 # Ids the article page itself uses; a section anchor must not shadow them.
-RESERVED_ANCHORS = frozenset(
-    {
-        "main",
-        "content",
-        "contents",
-        "toc",
-        "faq",
-        "comments",
-        "related",
-        "top",
-        "navigation",
-        "article-title",
-        "toc-heading",
-        "comments-heading",
-        "related-heading",
-        "site-search-q",
-    }
-)
+# Apps that add parts to the page reserve their own ids with reserve_anchors().
+RESERVED_ANCHORS = {
+    "main",
+    "content",
+    "contents",
+    "toc",
+    "faq",
+    "related",
+    "top",
+    "navigation",
+    "article-title",
+    "toc-heading",
+    "related-heading",
+    "site-search-q",
+}
+
+
+def reserve_anchors(*anchors: str) -> None:
+    """Keep section anchors off ids another part of the article page uses."""
+    RESERVED_ANCHORS.update(anchors)
 
 
 class Section(models.Model):
@@ -540,6 +542,10 @@ class Section(models.Model):
     @property
     def in_table_of_contents(self) -> bool:
         return bool(self.heading) and self.kind != self.Kind.CALLOUT
+
+    @property
+    def is_callout(self) -> bool:
+        return self.kind == self.Kind.CALLOUT
 
     def _free_anchor(self, base: str) -> str:
         base = base or f"section-{self.position}"

@@ -19,16 +19,6 @@ def _invalidate(sender: type, **kwargs) -> None:
     content_changed()
 
 
-for _app_label in _WATCHED_APPS:
-    for _model in apps.get_app_config(_app_label).get_models():
-        post_save.connect(
-            _invalidate, sender=_model, dispatch_uid=f"pages-{_model._meta.label}"
-        )
-        post_delete.connect(
-            _invalidate, sender=_model, dispatch_uid=f"pages-del-{_model._meta.label}"
-        )
-
-
 def _give_tag_a_usable_slug(sender: type, instance: Tag, **kwargs) -> None:
     """A tag named only with emoji or punctuation slugifies to nothing; give it an address."""
     if not any(character.isalnum() for character in instance.slug):
@@ -36,4 +26,13 @@ def _give_tag_a_usable_slug(sender: type, instance: Tag, **kwargs) -> None:
         instance.slug = f"topic-{digest}"
 
 
-pre_save.connect(_give_tag_a_usable_slug, sender=Tag, dispatch_uid="tag-slugs")
+def connect() -> None:
+    """Wire the receivers; called once from ArticlesConfig.ready()."""
+    for app_label in _WATCHED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            label = model._meta.label
+            post_save.connect(_invalidate, sender=model, dispatch_uid=f"pages-{label}")
+            post_delete.connect(
+                _invalidate, sender=model, dispatch_uid=f"pages-del-{label}"
+            )
+    pre_save.connect(_give_tag_a_usable_slug, sender=Tag, dispatch_uid="tag-slugs")

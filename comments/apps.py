@@ -7,9 +7,13 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from articles.cards import register_card_decorator
+        from articles.models import reserve_anchors
 
         from . import signals
         from .cards import add_comment_counts
+        from .models import DISCUSSION_ANCHOR, DISCUSSION_HEADING_ID
 
         signals.connect()
         register_card_decorator(add_comment_counts)
+        # The discussion's ids on the article page: no section may take them.
+        reserve_anchors(DISCUSSION_ANCHOR, DISCUSSION_HEADING_ID)

@@ -12,8 +12,10 @@ from .querysets import CommentQuerySet
 from .signing import email_token
 from .text import matching_text
 
-# The article page's discussion section; comment anchors live inside it.
+# The article page's discussion section and its heading; comment anchors
+# live inside it.
 DISCUSSION_ANCHOR = "comments"
+DISCUSSION_HEADING_ID = "comments-heading"
 
 
 def body_digest(body: str) -> str:

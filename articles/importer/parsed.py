@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from articles.models import Section
+
 from .text import slug_for_title
 
-TEXT, CALLOUT, FAQ = "text", "callout", "faq"
+# The kinds of section the importer makes: the model's own choices.
+TEXT, CALLOUT, FAQ = Section.Kind.TEXT, Section.Kind.CALLOUT, Section.Kind.FAQ
 
 
 @dataclass

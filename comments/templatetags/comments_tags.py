@@ -9,7 +9,7 @@ from newsroom.caching import depends_on
 
 from .. import discussion, policy
 from ..forms import CommentForm
-from ..models import DISCUSSION_ANCHOR
+from ..models import DISCUSSION_ANCHOR, DISCUSSION_HEADING_ID
 from ..text import render_body
 
 register = template.Library()
@@ -32,6 +32,7 @@ def load_discussion(context: Context, article: Article) -> dict:
         "closed_reason": closed,
         "form": None if closed else CommentForm(),
         "anchor": DISCUSSION_ANCHOR,
+        "heading_id": DISCUSSION_HEADING_ID,
     }
 
 

@@ -19,7 +19,7 @@ from articles.importer import (
 )
 from articles.importer.store import MARKDOWN_SUFFIXES
 from articles.importer.text import one_line
-from articles.models import Article
+from articles.models import Article, Section
 
 DEFAULT_CATEGORY = "News"
 MAX_TAG_CHARS = 100
@@ -192,11 +192,11 @@ class Command(BaseCommand):
             lines.append(f"  byline: {', '.join(parsed.byline)}")
         for n, section in enumerate(parsed.sections):
             label = section.heading or ("(lead)" if n == 0 else "(continued)")
-            if section.kind != "text":
+            if section.kind != Section.Kind.TEXT:
                 label = f"[{section.kind}] {label}"
             lines.append(f"  {label}")
             lines.extend(f"    table: {table.caption}" for table in section.tables)
-            if section.kind == "faq":
+            if section.kind == Section.Kind.FAQ:
                 lines.extend(f"    Q: {item.question}" for item in parsed.faq_items)
         if parsed.comment_prompt:
             lines.append(f"  comment prompt: {parsed.comment_prompt}")
