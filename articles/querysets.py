@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from .models import Article
 
 
+def _related(queryset: models.QuerySet, name: str) -> models.Manager:
+    """The default manager of the model behind ``name`` (bylines, sections…).
+
+    Found through the relation, so this module need not import the models
+    that import it.
+    """
+    return queryset.model._meta.get_field(name).related_model._default_manager
+
+
 def _fetch_mode():
     # Tests run with NEWSROOM_STRICT_FETCH so that any lazy load a page did not
     # plan for raises instead of quietly adding a query per row.
@@ -71,8 +80,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """Public articles for cards on list pages: category joined, bylines prefetched."""
-        from .models import Byline
-
         return (
             self.published()
             .select_related("category")
@@ -80,9 +87,9 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "bylines",
-                    queryset=Byline.objects.select_related("author").only(
-                        "article_id", "position", "author__name", "author__slug"
-                    ),
+                    queryset=_related(self, "bylines")
+                    .select_related("author")
+                    .only("article_id", "position", "author__name", "author__slug"),
                 )
             )
             .order_by("-published_at", "-id")
@@ -105,8 +112,6 @@ class ArticleQuerySet(models.QuerySet):
         Not filtered by publication: the public view adds ``published()``,
         the staff preview does not.
         """
-        from .models import ArticleTable, Byline, FaqItem, Section
-
         return (
             self.select_related("category")
             # Large columns the page never shows.
@@ -114,17 +119,20 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "bylines",
-                    queryset=Byline.objects.select_related("author"),
+                    queryset=_related(self, "bylines").select_related("author"),
                 ),
                 "tags",
                 Prefetch(
-                    "sections", queryset=Section.objects.order_by("position", "id")
+                    "sections",
+                    queryset=_related(self, "sections").order_by("position", "id"),
                 ),
                 Prefetch(
-                    "tables", queryset=ArticleTable.objects.order_by("position", "id")
+                    "tables",
+                    queryset=_related(self, "tables").order_by("position", "id"),
                 ),
                 Prefetch(
-                    "faq_items", queryset=FaqItem.objects.order_by("position", "id")
+                    "faq_items",
+                    queryset=_related(self, "faq_items").order_by("position", "id"),
                 ),
             )
             .fetch_mode(_fetch_mode())
@@ -160,8 +168,7 @@ class ArticleQuerySet(models.QuerySet):
         candidates are the newest articles that share a tag or the category,
         so the query stays small whatever the size of the archive.
         """
-        from .models import TaggedArticle
-
+        tagged = _related(self, "tagged_items")
         tag_ids = [tag.id for tag in article.tags.all()]
         kin = Q(category_id=article.category_id)
         if tag_ids:
@@ -174,9 +181,7 @@ class ArticleQuerySet(models.QuerySet):
             .values("pk")[:RELATED_CANDIDATES]
         )
         shared_tags = (
-            TaggedArticle.objects.filter(
-                content_object=OuterRef("pk"), tag_id__in=tag_ids
-            )
+            tagged.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
             .order_by()
             .values("content_object")
             .annotate(n=Count("tag"))
