@@ -220,7 +220,13 @@ def moderator_addresses() -> list[str]:
     """Active staff who may change comments (moderators, superusers), by address."""
     users = (
         get_user_model()
-        .objects.with_perm("comments.change_comment", is_active=True)
+        # Permissions live in the model backend (the other one, django-axes,
+        # only counts failed logins).
+        .objects.with_perm(
+            "comments.change_comment",
+            is_active=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(is_staff=True)
         .exclude(email="")
     )

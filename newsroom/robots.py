@@ -5,8 +5,9 @@ from django.views.decorators.http import require_safe
 
 from .site import site_root
 
-# Pages that are private, per-visitor or endless for a crawler.
-DISALLOWED = ("/admin/", "/preview/", "/search/")
+# Pages that are private, per-visitor or endless for a crawler; the desk's
+# own address (NEWSROOM_ADMIN_PATH) comes first.
+DISALLOWED = ("/preview/", "/search/")
 
 
 @require_safe
@@ -16,7 +17,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     base = site_root(request)
     lines = [
         "User-agent: *",
-        *(f"Disallow: {path}" for path in DISALLOWED),
+        *(f"Disallow: {path}" for path in (reverse("admin:index"), *DISALLOWED)),
         "",
         f"Sitemap: {base}{reverse('sitemap-index')}",
         f"Sitemap: {base}{reverse('news-sitemap')}",

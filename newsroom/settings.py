@@ -7,11 +7,14 @@ and a safe one in production (DEBUG off, a secret key required).
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.admin_path import parse_admin_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,6 +119,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
     "taggit",
     "django_tasks_db",
     "newsroom",
@@ -138,7 +142,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Hand-made filters and lookups in the desk's addresses: 400, never 500.
+    "newsroom.admin_guard.AdminInputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out login with the 429 page (newsroom/admin_guard.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -277,12 +285,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The newsroom desk (Django's admin) and its login (README "Security and
+# operations"). Where it lives: a path such as desk/ (no leading slash).
+NEWSROOM_ADMIN_PATH = parse_admin_path(os.environ.get("NEWSROOM_ADMIN_PATH"))
+# Failed logins: after this many within the cool-off, the address and the
+# username are each locked out (429) until the cool-off has passed since the
+# last failure, or an operator unlocks them (manage.py axes_reset_username,
+# axes_reset_ip, or the desk's "Access attempts"). A cool-off of 0 keeps the
+# lock until an operator lifts it.
+NEWSROOM_LOGIN_FAILURES = env_int("NEWSROOM_LOGIN_FAILURES", 5)
+NEWSROOM_LOGIN_COOLOFF_MINUTES = env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15)
+for _name, _value, _least in (
+    ("NEWSROOM_LOGIN_FAILURES", NEWSROOM_LOGIN_FAILURES, 1),
+    ("NEWSROOM_LOGIN_COOLOFF_MINUTES", NEWSROOM_LOGIN_COOLOFF_MINUTES, 0),
+):
+    if _value < _least:
+        raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value}.")
+# django-axes counts failures in the database. Its backend comes first: a
+# locked-out login is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = NEWSROOM_LOGIN_FAILURES
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=NEWSROOM_LOGIN_COOLOFF_MINUTES)
+    if NEWSROOM_LOGIN_COOLOFF_MINUTES
+    else None
+)
+# Throttled per address and, separately, per username.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The address as the comments' rate limits see it (NEWSROOM_CLIENT_IP_HEADER;
+# an IPv6 /64 counts as one address).
+AXES_CLIENT_IP_CALLABLE = "newsroom.admin_guard.login_address"
+AXES_LOCKOUT_CALLABLE = "newsroom.admin_guard.locked_out"
+# A successful login clears that address's and that username's failures.
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without a write and do not
+# extend the lock, so hammering a locked login costs three small queries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Its warnings name the address, never what was typed as the username.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The newsroom's own zone: times are stored in UTC and shown to readers and
+# editors (the admin's scheduling fields too) in this zone.
+TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
-# Times are stored in UTC and shown to readers in the newsroom's own zone.
-NEWSROOM_TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "Europe/London")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("NEWSROOM_STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -467,6 +518,8 @@ LOGGING = {
     "loggers": {
         # Disallowed hosts are noise from scanners, not errors.
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+        # Failed logins and lockouts are warnings; every login is not news.
+        "axes": {"level": "WARNING"},
     },
 }
 

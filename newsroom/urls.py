@@ -5,12 +5,13 @@ from django.urls import include, path
 
 from articles.sitemaps import news_sitemap, sitemap_index, sitemap_section
 
-from . import health, robots
+from . import admin_guard, health, robots
 from .caching import public_page
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} administration"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
 admin.site.index_title = "Newsroom desk"
+admin_guard.configure_site(admin.site)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -23,7 +24,9 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", public_page(query=())(news_sitemap), name="news-sitemap"),
     path("feeds/", include("articles.feed_urls")),
-    path("admin/", admin.site.urls),
+    # The desk (NEWSROOM_ADMIN_PATH, admin/ unless set): before the public
+    # pages, so no category can take its address.
+    path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms.renderers import DjangoTemplates
 from django.template import TemplateDoesNotExist, loader
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -217,7 +216,7 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"]
 
     def filters(self) -> SearchFilters:
-        zone = ZoneInfo(settings.NEWSROOM_TIME_ZONE)
+        zone = timezone.get_current_timezone()
         start, end = self.cleaned_data.get("from"), self.cleaned_data.get("to")
         return SearchFilters(
             category_id=self.cleaned_data.get("category"),

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -45,7 +43,7 @@ def time_tag(moment: datetime | None, style: str = "long") -> SafeString:
     if moment is None:
         return mark_safe("")
     try:
-        local = timezone.localtime(moment, ZoneInfo(settings.NEWSROOM_TIME_ZONE))
+        local = timezone.localtime(moment)
     except OverflowError:  # the first or last day a datetime can hold
         local = moment
     pattern = "j F Y" if style == "date" else "j F Y, H:i T"

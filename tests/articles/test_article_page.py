@@ -251,4 +251,4 @@ def test_preview_needs_a_staff_login(anon, db):
     article = make_article(status=Article.Status.DRAFT, published_at=None)
     response = anon.get(reverse("articles:preview", args=[article.pk]))
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert reverse("admin:login") in response["Location"]

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Response, expect
 
@@ -119,11 +120,12 @@ def test_guest_comment_without_javascript_appears_once_a_moderator_approves(
     assert not moderator.is_superuser
     assert moderator.has_perm("comments.change_comment")
     desk = open_page(viewport=DESKTOP)
-    desk.open("/admin/login/?next=/admin/comments/comment/")
+    queue = reverse("admin:comments_comment_changelist")
+    desk.open(f"{reverse('admin:login')}?next={queue}")
     desk.page.locator("#id_username").fill(moderator.username)
     desk.page.locator("#id_password").fill(PASSWORD)
     desk.page.locator("#id_password").press("Enter")
-    desk.page.wait_for_url("**/admin/comments/comment/")
+    desk.page.wait_for_url(f"**{queue}")
     row = desk.page.locator("#result_list tbody tr", has_text="Good news for cyclists")
     row.locator('input[name="_selected_action"]').check()
     desk.page.locator('select[name="action"]').select_option("approve")

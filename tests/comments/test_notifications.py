@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import notifications
@@ -380,7 +381,7 @@ def test_the_digest_goes_to_each_moderator_and_lists_the_oldest(moderator):
         "- “Harbour plans”, by Dee: Contains the blocked word “scam”. (waiting 5"
     )
     assert "Reported by readers" in message.body
-    assert f"{BASE}/admin/comments/comment/" in message.body
+    assert f"{BASE}{reverse('admin:comments_comment_changelist')}" in message.body
     assert_unsubscribable(message)
 
 

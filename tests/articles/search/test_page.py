@@ -123,7 +123,7 @@ def test_search_page_filters_by_category(anon):
 
 @pytest.mark.django_db
 def test_search_page_date_range_includes_both_days(anon):
-    zone = ZoneInfo(settings.NEWSROOM_TIME_ZONE)
+    zone = ZoneInfo(settings.TIME_ZONE)
     for day, title in [
         (9, "Before"),
         (10, "First day"),
