@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_ADMIN_PATH = "admin/"
 
-# Top-level paths the public site answers itself (articles.models keeps the
-# same list, plus "admin", for category slugs).
+# Top-level paths the public site answers itself: no category slug and no
+# desk path may take them (articles.models.RESERVED_CATEGORY_SLUGS adds "admin").
 PUBLIC_TOP_LEVEL = frozenset(
     {
         "accounts",

@@ -7,28 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from newsroom.admin_path import PUBLIC_TOP_LEVEL
+
 from .redirects import ArticleRedirect, CategoryRedirect
 
-# First path segments the site itself uses; a category cannot take them.
-RESERVED_CATEGORY_SLUGS = frozenset(
-    {
-        "admin",
-        "authors",
-        "feeds",
-        "healthz",
-        "media",
-        "news-sitemap.xml",
-        "preview",
-        "robots.txt",
-        "search",
-        "sitemap.xml",
-        "sitemaps",
-        "static",
-        "tags",
-        "comments",
-        "accounts",
-    }
-)
+# First path segments the site itself uses; a category cannot take them
+# (the project's URL map keeps the list; the desk's default path is added).
+RESERVED_CATEGORY_SLUGS = PUBLIC_TOP_LEVEL | {"admin"}
 
 
 class CommentPolicy(models.TextChoices):

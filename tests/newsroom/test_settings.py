@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.settings import (
+from newsroom.env import (
     env_bool,
     env_choice,
     env_int,
