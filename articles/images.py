@@ -96,6 +96,19 @@ def make_renditions(field_file: FieldFile) -> list[str]:
     return made
 
 
+def make_missing_renditions(field_file: FieldFile) -> list[str]:
+    """``make_renditions``, unless the image already has every rendition its width calls for."""
+    with field_file.open("rb"), Image.open(field_file) as image:
+        wanted = [
+            rendition_name(field_file.name, width)
+            for width in RENDITION_WIDTHS
+            if width < image.width
+        ]
+    if all(field_file.storage.exists(name) for name in wanted):
+        return []
+    return make_renditions(field_file)
+
+
 def srcset(field_file: FieldFile, width: int | None) -> str:
     """The srcset value for a stored image: its renditions, then the original."""
     if not field_file or not width:

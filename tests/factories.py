@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import (
@@ -26,6 +29,35 @@ def _n() -> int:
     return next(_numbers)
 
 
+_building = False
+
+
+@contextmanager
+def _as_committed():
+    """What a builder makes is as good as committed: the steps a commit runs
+    (search index, renditions, derived text) have run when it returns, as in
+    a real request. Builders calling builders run them once, at the end."""
+    global _building
+    if _building:
+        yield
+        return
+    _building = True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            yield
+    finally:
+        _building = False
+
+
+def _committed(builder):
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        with _as_committed():
+            return builder(*args, **kwargs)
+
+    return build
+
+
 def make_category(**overrides) -> Category:
     n = _n()
     fields = {"name": f"Category {n}", "slug": f"category-{n}", "position": n}
@@ -44,6 +76,7 @@ def make_author(**overrides) -> Author:
     return Author.objects.create(**fields)
 
 
+@_committed
 def make_article(
     *,
     authors: list[Author] | None = None,
@@ -76,12 +109,14 @@ def make_article(
     return article
 
 
+@_committed
 def make_section(article: Article, **overrides) -> Section:
     fields = {"heading": f"Section {_n()}", "body": "Some text.", "position": _n()}
     fields.update(overrides)
     return Section.objects.create(article=article, **fields)
 
 
+@_committed
 def make_table(article: Article, **overrides) -> ArticleTable:
     fields = {
         "caption": f"Table {_n()}",
@@ -92,6 +127,7 @@ def make_table(article: Article, **overrides) -> ArticleTable:
     return ArticleTable.objects.create(article=article, **fields)
 
 
+@_committed
 def make_faq_item(article: Article, **overrides) -> FaqItem:
     n = _n()
     fields = {"question": f"Question {n}?", "answer": f"Answer {n}.", "position": n}
@@ -99,6 +135,7 @@ def make_faq_item(article: Article, **overrides) -> FaqItem:
     return FaqItem.objects.create(article=article, **fields)
 
 
+@_committed
 def make_comment(article: Article, **overrides) -> Comment:
     n = _n()
     fields = {

@@ -14,7 +14,6 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from ..images import make_renditions
 from ..markup import markdown_to_text
 from ..querysets import ArticleQuerySet
 from .authors import Author
@@ -126,6 +125,11 @@ class Article(models.Model):
         blank=True,
         help_text="Invitation shown above the comments, e.g. “Share your thoughts: …”.",
     )
+    discussion_question = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A question put to readers, shown with the comment invitation.",
+    )
     comment_policy = models.CharField(
         "comment moderation",
         max_length=12,
@@ -175,12 +179,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        new_image = store_upload(self.lead_image)
+        store_upload(self.lead_image)
         if self.pk:
             ArticleRedirect.remember_article_move(self)
         super().save(*args, **kwargs)
-        if new_image:
-            make_renditions(self.lead_image)
 
     def get_absolute_url(self) -> str:
         return reverse(

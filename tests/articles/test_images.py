@@ -1,3 +1,4 @@
+import os
 import struct
 import zlib
 from io import BytesIO
@@ -5,6 +6,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import Image
 
 from articles.images import sanitise_image
@@ -112,13 +114,16 @@ def test_lead_image_needs_alt_text(media):
 
 
 @pytest.mark.django_db
-def test_large_lead_images_get_lighter_renditions_for_phones(anon, media):
+def test_large_lead_images_get_lighter_renditions_for_phones(
+    anon, media, django_capture_on_commit_callbacks
+):
     article = make_article()
     article.lead_image = SimpleUploadedFile(
         "wide.jpg", _jpeg_with_location((2000, 1000))
     )
     article.lead_image_alt = "A wide view of the bay"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
 
     stem = article.lead_image.name
     for width in (480, 960, 1600):
@@ -156,13 +161,16 @@ def _png(size=(1000, 500)) -> bytes:
 
 
 @pytest.mark.django_db
-def test_renditions_of_two_pictures_never_share_a_file(anon, media):
+def test_renditions_of_two_pictures_never_share_a_file(
+    anon, media, django_capture_on_commit_callbacks
+):
     first, second = make_article(), make_article()
     first.lead_image = SimpleUploadedFile("pic.png", _png())
     second.lead_image = SimpleUploadedFile("pic.jpg", _jpeg_with_location((1000, 500)))
     for article in (first, second):
         article.lead_image_alt = "A picture"
-        article.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            article.save()
     names = {first.lead_image.name, second.lead_image.name}
     assert len(names) == 2
     for name in names:
@@ -193,3 +201,45 @@ def test_animated_gifs_keep_every_frame():
     cleaned = sanitise_image(SimpleUploadedFile("spinner.gif", buffer.getvalue()))
     with Image.open(cleaned) as image:
         assert image.n_frames == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renditions_wait_for_the_commit_and_a_rolled_back_save_makes_none(media):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile(
+        "kept.jpg", _jpeg_with_location((1200, 600))
+    )
+    article.lead_image_alt = "A harbour"
+    with transaction.atomic():
+        article.save()
+        assert not list(media.rglob("*.webp"))  # not inside the transaction
+    assert (media / f"{article.lead_image.name}.w480.webp").exists()
+
+    other = make_article()
+    other.lead_image = SimpleUploadedFile("lost.jpg", _jpeg_with_location((1200, 600)))
+    other.lead_image_alt = "A pier"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        other.save()
+        raise RuntimeError("the editor's save failed after the row was written")
+    assert not list(media.rglob("lost*.webp"))
+
+
+@pytest.mark.django_db
+def test_saving_an_article_again_does_not_remake_its_renditions(
+    media, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    article.lead_image = SimpleUploadedFile(
+        "dock.jpg", _jpeg_with_location((1200, 600))
+    )
+    article.lead_image_alt = "A dock"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    rendition = media / f"{article.lead_image.name}.w480.webp"
+    earlier = rendition.stat().st_mtime_ns - 10**9
+    os.utime(rendition, ns=(earlier, earlier))
+
+    article.title = "Dock strike ends"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert rendition.stat().st_mtime_ns == earlier

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 import articles.search.backends.sqlite
@@ -168,12 +169,13 @@ def test_scheduled_article_is_found_once_its_time_comes():
 
 
 @pytest.mark.django_db
-def test_index_follows_title_and_standfirst_edits():
+def test_index_follows_title_and_standfirst_edits(django_capture_on_commit_callbacks):
     article = make_story(title="Wildfire spreads", standfirst="Crews retreat.")
 
     article.title = "Heatwave ends"
     article.standfirst = "Rain arrives."
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
 
     assert found("wildfire") == []
     assert found("crews") == []
@@ -192,13 +194,13 @@ def test_index_ignores_saves_that_do_not_touch_text():
 
 
 @pytest.mark.django_db
-def test_index_follows_section_edits():
+def test_index_follows_section_edits(django_capture_on_commit_callbacks):
     article = make_story(title="Council meeting", body="The mayor spoke.")
     section = article.sections.get()
 
     section.body = "The treasurer resigned."
-    section.save()
-    article.refresh_derived_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save()
 
     assert found("mayor") == []
     assert found("treasurer") == ["Council meeting"]
@@ -421,3 +423,16 @@ def test_search_candidates_break_publication_ties_by_id(monkeypatch):
 
     assert found("quarry", Sort.NEWEST) == ["Quarry 3", "Quarry 2"]
     assert found("quarry") == ["Quarry 3", "Quarry 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_save_never_reaches_the_index():
+    article = make_story(title="Harbour opens")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.title = "Harbour closes"
+        article.save()
+        raise RuntimeError("the edit failed after the row was written")
+
+    assert found("harbour") == ["Harbour opens"]
+    assert found("closes") == []
