@@ -229,6 +229,40 @@ def prose(paragraphs: int, seed: int) -> str:
     return "\n\n".join(out)
 
 
+def fill_like_reporting(
+    article: Article,
+    *,
+    opening: str,
+    parts: list[tuple[str, int]],
+    callout: tuple[str, str],
+    callout_position: int,
+    table: tuple[str, list[list[str]]],
+    table_in_part: int,
+    questions: list[str],
+) -> None:
+    """Give ``article`` the shape of real reporting: an unheaded opening, headed
+    parts of ``(heading, paragraphs)``, a callout, a table placed in part
+    ``table_in_part`` (counted from 1) and an FAQ."""
+    make_section(article, heading="", position=0, body=opening)
+    headed = [
+        make_section(article, heading=heading, position=n, body=prose(length, n))
+        for n, (heading, length) in enumerate(parts, start=1)
+    ]
+    heading, body = callout
+    make_section(
+        article,
+        kind=Section.Kind.CALLOUT,
+        heading=heading,
+        position=callout_position,
+        body=body,
+    )
+    caption, rows = table
+    make_table(article, section=headed[table_in_part - 1], caption=caption, rows=rows)
+    for n, question in enumerate(questions):
+        make_faq_item(article, question=question, position=n)
+    article.refresh_derived_text()
+
+
 @pytest.fixture
 def long_article(transactional_db) -> Article:
     """A published article shaped like real reporting: 16 headed sections, a
@@ -246,35 +280,20 @@ def long_article(transactional_db) -> Article:
         sections=0,
         comment_prompt="Share your thoughts: what should come first?",
     )
-    make_section(
+    fill_like_reporting(
         article,
-        heading="",
-        position=0,
-        body="Read the [full statement](https://example.org/statement) first.\n\n"
+        opening="Read the [full statement](https://example.org/statement) first.\n\n"
         + prose(2, 0),
+        parts=[(f"Part {n}: what happened", 3) for n in range(1, 17)],
+        callout=("Did you know?", "Talks of this kind have failed three times before."),
+        callout_position=5,
+        table=(
+            "Delegations at the talks",
+            [["Country", "Delegates"], ["France", "12"], ["Poland", "9"]],
+        ),
+        table_in_part=4,
+        questions=[f"What is question {n + 1}?" for n in range(3)],
     )
-    headed = [
-        make_section(
-            article, heading=f"Part {n}: what happened", position=n, body=prose(3, n)
-        )
-        for n in range(1, 17)
-    ]
-    make_section(
-        article,
-        kind=Section.Kind.CALLOUT,
-        heading="Did you know?",
-        position=5,
-        body="Talks of this kind have failed three times before.",
-    )
-    make_table(
-        article,
-        section=headed[3],
-        caption="Delegations at the talks",
-        rows=[["Country", "Delegates"], ["France", "12"], ["Poland", "9"]],
-    )
-    for n in range(3):
-        make_faq_item(article, question=f"What is question {n + 1}?", position=n)
-    article.refresh_derived_text()
     make_article(category=category, authors=[author], tags=["Diplomacy"])
     return article
 

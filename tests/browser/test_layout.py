@@ -13,16 +13,18 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Section
-from tests.browser.conftest import DESKTOP, BrowserPage, measure_contrast, prose
+from tests.browser.conftest import (
+    DESKTOP,
+    BrowserPage,
+    fill_like_reporting,
+    measure_contrast,
+    prose,
+)
 from tests.factories import (
     make_article,
     make_author,
     make_category,
     make_comment,
-    make_faq_item,
-    make_section,
-    make_table,
 )
 
 pytestmark = pytest.mark.browser
@@ -80,29 +82,19 @@ def site(transactional_db) -> Site:
         sections=0,
         published_at=now - timedelta(hours=1),
     )
-    make_section(article, heading="", position=0, body=prose(2, 0))
-    headed = [
-        make_section(
-            article, heading=f"Part {n}: the programme", position=n, body=prose(2, n)
-        )
-        for n in range(1, 6)
-    ]
-    make_section(
+    fill_like_reporting(
         article,
-        kind=Section.Kind.CALLOUT,
-        heading="Getting there",
-        position=3,
-        body="Trams run every ten minutes until midnight.",
+        opening=prose(2, 0),
+        parts=[(f"Part {n}: the programme", 2) for n in range(1, 6)],
+        callout=("Getting there", "Trams run every ten minutes until midnight."),
+        callout_position=3,
+        table=(
+            "Events by venue",
+            [["Venue", "Events"], ["Riverside", "48"], ["Old town", "61"]],
+        ),
+        table_in_part=2,
+        questions=[f"Is event {n + 1} free?" for n in range(3)],
     )
-    make_table(
-        article,
-        section=headed[1],
-        caption="Events by venue",
-        rows=[["Venue", "Events"], ["Riverside", "48"], ["Old town", "61"]],
-    )
-    for n in range(3):
-        make_faq_item(article, question=f"Is event {n + 1} free?", position=n)
-    article.refresh_derived_text()
     for _ in range(3):
         make_comment(article)
 

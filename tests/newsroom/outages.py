@@ -380,6 +380,12 @@ class SiteTemplate:
             **extra,
         }
 
+    def url_for(self, copy: str) -> str:
+        """The DATABASE_URL of a copy made by ``copy()``."""
+        if self.kind == "sqlite":
+            return f"sqlite:///{copy}"
+        return self.postgresql_url_for(copy)
+
     def postgresql_url_for(self, name: str, port: int | None = None) -> str:
         """The URL of database ``name``, through ``port`` (a gate) if given."""
         address = urlsplit(self.postgresql)

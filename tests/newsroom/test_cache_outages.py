@@ -56,10 +56,7 @@ def site(
     }
     try:
         with site_template.copy(tmp / "db") as copy:
-            if site_template.kind == "sqlite":
-                url = f"sqlite:///{copy}"
-            else:
-                url = site_template.postgresql_url_for(copy)
+            url = site_template.url_for(copy)
             env = site_template.server_env(url, **cache)
             with gunicorn(
                 env, log_dir=tmp, workers=1, threads=4, require_healthy=bool(real)

@@ -90,10 +90,7 @@ def desk(
 ) -> Iterator[Desk]:
     tmp = tmp_path_factory.mktemp("login-throttling")
     with site_template.copy(tmp / "db") as copy:
-        if site_template.kind == "sqlite":
-            url = f"sqlite:///{copy}"
-        else:
-            url = site_template.postgresql_url_for(copy)
+        url = site_template.url_for(copy)
         env = {
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": ADDRESS,

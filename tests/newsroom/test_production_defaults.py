@@ -111,10 +111,7 @@ def sites(
 ) -> Iterator[Sites]:
     tmp = tmp_path_factory.mktemp("production-defaults")
     with site_template.copy(tmp / "db") as copy:
-        if site_template.kind == "sqlite":
-            url = f"sqlite:///{copy}"
-        else:
-            url = site_template.postgresql_url_for(copy)
+        url = site_template.url_for(copy)
         # Only what production needs: a key, the hosts, where the data is,
         # and the site's address (recommended, and it keys the page cache).
         env = {
