@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from .admin_import import import_article_view
 from .models import (
     Article,
     ArticleRedirect,
@@ -242,6 +244,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return super().get_queryset(request).defer("search_vector")
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the admin's own: "<object_id>/" would take "import/" otherwise.
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        return import_article_view(request, self)
 
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
