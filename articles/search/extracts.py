@@ -6,15 +6,24 @@ the markers become <mark> elements once the text is escaped, so nothing
 stored in an article is ever trusted as HTML; and, for SQLite, the best
 window of a marked text is chosen (``best_extract``), as FTS5's snippet()
 would choose it.
+
+Titles are short, so they are marked here in Python, without a database
+query (``mark_title``): the words searched for and their other forms, found
+with the same stemmer as the database's index (each backend names it), and
+a phrase only where its words stand together, as SQLite marks extracts.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from itertools import islice
 
+import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .query import ParsedQuery, word_spans
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -209,3 +218,77 @@ def best_extract(marked: str, is_cut: bool = False) -> str:
     before = ELLIPSIS if marked[:start].strip() else ""
     after = ELLIPSIS if is_cut or marked[end:].strip() else ""
     return f"{before}{marked[start:end].strip()}{after}"
+
+
+# -- titles -------------------------------------------------------------------
+
+
+# The stemmers of the two indexes, from the Snowball project: SQLite's FTS5
+# "porter" tokenizer uses Porter's original algorithm, PostgreSQL's "english"
+# configuration the Snowball English stemmer (Porter's later revision).
+TITLE_STEMMERS = ("porter", "english")
+_stemmers: dict[str, snowballstemmer.stemmer] = {}
+
+
+def _stem(word: str, algorithm: str) -> str:
+    stemmer = _stemmers.get(algorithm)
+    if stemmer is None:
+        stemmer = _stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return stemmer.stemWord(word)
+
+
+def index_form(word: str, stemming: str = "porter") -> str:
+    """``word`` as the index holds it: lower-case and stemmed.
+
+    With ``"porter"`` (SQLite) accents on Latin letters go first, as the
+    index's ``remove_diacritics`` does ("café" is "cafe"), and words of under
+    3 or over 64 bytes are kept as they are, as SQLite keeps them. Two kinds
+    of word stem differently in SQLite, which reads a word byte by byte:
+    words with letters that have no ASCII form ("große"), and words that are
+    nothing but a suffix ("sses"); such a title word can miss its mark. With
+    ``"english"`` (PostgreSQL) the word is stemmed as it is.
+    """
+    word = word.lower()
+    if stemming != "porter":
+        return _stem(word, stemming)
+    kept = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0250":
+            continue  # an accent on a Latin letter
+        kept.append(char)
+    word = unicodedata.normalize("NFC", "".join(kept))
+    if not 3 <= len(word.encode()) <= 64:
+        return word  # SQLite keeps these as they are
+    return _stem(word, "porter")
+
+
+def mark_title(title: str, query: ParsedQuery, stemming: str = "porter") -> SafeString:
+    """``title`` escaped, with the words and phrases searched for marked as in extracts.
+
+    Each word the query searches for is marked in any form the stemmer
+    gives the same stem; a phrase only where its words stand together and in
+    order. Excluded words are never marked.
+    """
+    title = strip_marks(title)
+    spans = word_spans(title)
+    stems = [index_form(title[start:end], stemming) for start, end in spans]
+    terms = {
+        tuple(index_form(word, stemming) for word in term.words)
+        for group in query.groups
+        for term in group
+    }
+    marks: list[list[int]] = []
+    for i in range(len(spans)):
+        for term in terms:
+            if tuple(stems[i : i + len(term)]) != term:
+                continue
+            start, end = spans[i][0], spans[i + len(term) - 1][1]
+            if marks and start <= marks[-1][1]:
+                marks[-1][1] = max(marks[-1][1], end)
+            else:
+                marks.append([start, end])
+    pieces, done = [], 0
+    for start, end in marks:
+        pieces += [title[done:start], MARK_START, title[start:end], MARK_END]
+        done = end
+    return highlight("".join(pieces) + title[done:])

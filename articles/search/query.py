@@ -31,6 +31,8 @@ MAX_WORDS_PER_PHRASE = 12
 # are part of spelling in Persian, Hindi and other scripts.
 _KEPT_FORMAT_CHARS = frozenset({"\u200c", "\u200d"})
 _SPACES = re.compile(r"\s+")
+# Straight, typographic and angle quotation marks, single and double.
+_QUOTATION_MARKS = frozenset("\"'“”„‟‘’‚‛«»‹›＂")
 
 
 @dataclass(frozen=True)
@@ -80,23 +82,40 @@ def clean_query(raw: str) -> str:
     return _SPACES.sub(" ", "".join(kept)).strip()[:MAX_QUERY_CHARS].strip()
 
 
+def quoted(text: str) -> str:
+    """``text`` between typographic quotation marks, to show a query in a sentence.
+
+    A query that starts or ends with quotation marks of its own (a phrase
+    search) is shown as it is: a second pair would only be noise.
+    """
+    if text[:1] in _QUOTATION_MARKS or text[-1:] in _QUOTATION_MARKS:
+        return text
+    return f"“{text}”"
+
+
 def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN" or char in _KEPT_FORMAT_CHARS
 
 
-def split_words(text: str) -> tuple[str, ...]:
-    """Runs of letters, marks and digits, lower-cased; a run needs a letter or digit."""
-    words, current = [], []
-    for char in text + " ":
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of ``text`` starts and ends: runs of letters, marks and
+    digits that hold a letter or digit."""
+    spans, start = [], None
+    for i, char in enumerate(text + " "):
         if _is_word_char(char):
-            current.append(char)
+            if start is None:
+                start = i
             continue
-        if current:
-            word = "".join(current)
-            if any(unicodedata.category(c)[0] in "LN" for c in word):
-                words.append(word.lower())
-            current = []
-    return tuple(words)
+        if start is not None:
+            if any(unicodedata.category(c)[0] in "LN" for c in text[start:i]):
+                spans.append((start, i))
+            start = None
+    return spans
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` (see ``word_spans``), lower-cased."""
+    return tuple(text[start:end].lower() for start, end in word_spans(text))
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:

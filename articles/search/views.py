@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from newsroom.caching import public_page
 
 from ..models import Article
-from ..pagination import paginate
+from ..pagination import page_number
 from .backends import SearchBackend, backend_for
-from .extracts import snippet
+from .extracts import mark_title, snippet
 from .forms import SearchForm, Sort
-from .query import MAX_TERMS
+from .query import MAX_TERMS, quoted
 
 PER_PAGE = 10
 # Readers can page through this many results: the newest matches of a query
@@ -20,6 +21,11 @@ PER_PAGE = 10
 # 500 results"). Ranking reads every candidate's index entry, so this bounds
 # the work a common word causes.
 RESULT_LIMIT = 500
+# A page number past the results, up to this one (the longest page_number()
+# reads), is answered with a link to their last page. MAX_PAGE, which keeps
+# list pages from skipping millions of rows, does not apply: results stop at
+# RESULT_LIMIT, so a deep page number costs no more than the first.
+LARGEST_PAGE_NUMBER = 999_999
 
 
 def best_first(scored: list[tuple[int, float]]) -> list[int]:
@@ -77,6 +83,9 @@ class SearchResults:
             article = articles.get(pk)
             if article is None:  # unpublished between the two queries
                 continue
+            article.search_title = mark_title(
+                article.title, self.backend.query, self.backend.title_stemming
+            )
             article.search_snippet = snippet(
                 article.summary, *extracts.get(pk, ("", ""))
             )
@@ -92,15 +101,31 @@ def _result_count_text(results: SearchResults) -> str:
 
 
 def _outcome(request: HttpRequest, form: SearchForm) -> dict:
-    """What a valid search shows: a page of results, or what to type instead."""
+    """What a valid search shows: a page of results, or what to type instead.
+
+    A page number past the results gives ``last_page`` instead of a page.
+    """
     parsed = form.query
     if parsed.is_searchable:
+        # A malformed page number is a 404 before anything is searched.
+        number = page_number(request, maximum=LARGEST_PAGE_NUMBER)
         results = SearchResults(backend_for(parsed, form.filters()), form.sort_order)
-        return {
+        paginator = Paginator(results, PER_PAGE, allow_empty_first_page=True)
+        outcome = {
             "searched": True,
-            "page": paginate(request, results, per_page=PER_PAGE),
             "result_count_text": _result_count_text(results),
             "has_filters": form.has_filters,
+        }
+        if number > paginator.num_pages:
+            return {
+                **outcome,
+                "number": number,
+                "last_page": paginator.num_pages,
+                "result_count": paginator.count,
+            }
+        return {
+            **outcome,
+            "page": paginator.page(number),
             "truncated_to": MAX_TERMS if parsed.truncated else None,
         }
     if parsed.excluded:
@@ -121,11 +146,14 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     is_valid = form.is_valid()
     # The query is shown back even when the filters are refused.
-    context = {"form": form, "query": form.query.text}
+    query = form.query.text
+    context = {"form": form, "query": query, "quoted_query": quoted(query)}
+    template, status = "articles/search.html", 200 if is_valid else 400
     if is_valid:
         context.update(_outcome(request, form))
-    response = render(
-        request, "articles/search.html", context, status=200 if is_valid else 400
-    )
+    if "last_page" in context:
+        # Django's 404 page cannot say where the results end: this one can.
+        template, status = "articles/search/past_the_results.html", 404
+    response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response

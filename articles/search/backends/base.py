@@ -63,6 +63,10 @@ class SearchFilters:
 
 
 class SearchBackend:
+    # The stemmer that finds the other forms of a searched word in a title,
+    # the same as the index's (extracts.TITLE_STEMMERS).
+    title_stemming = "porter"
+
     # -- keeping the index in step ------------------------------------------
 
     @classmethod

@@ -63,6 +63,7 @@ def _stored_text(field: str) -> Replace:
 
 
 class PostgresBackend(SearchBackend):
+    title_stemming = SEARCH_CONFIG  # Snowball's English stemmer, as the index
     """django.contrib.postgres: the GIN-indexed search_vector, ts_rank and ts_headline."""
 
     # -- keeping the index in step ------------------------------------------
