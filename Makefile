@@ -20,7 +20,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 
 .DEFAULT_GOAL := help
 .PHONY: help which-python venv install dev-install run serve admin test pytest test-slow test-browser lint format \
-	check migrations-check bench clean
+	check migrations-check bench mutants clean
 
 help:
 	@echo "make run           serve the site with demo content on http://127.0.0.1:$(PORT)"
@@ -31,6 +31,7 @@ help:
 	@echo "make serve         production-style server (gunicorn, DEBUG off)"
 	@echo "make format        fix formatting; make lint checks it"
 	@echo "make bench         benchmarks (see bench/README.md)"
+	@echo "make mutants       mutation testing of the security-relevant modules (docs/mutants.md)"
 
 which-python:
 	@python=$$($(FIND_PYTHON)); \
@@ -114,6 +115,15 @@ test-browser: dev-install
 
 bench: dev-install
 	$(PY) bench/run.py $(ARGS)
+
+# Mutation testing (setup.cfg [mutmut], docs/mutants.md): a fresh mutants/ each
+# time, so the results always describe the tree as it is. Not part of `make test`.
+mutants: dev-install
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	@echo
+	@echo "Surviving mutants (each is killed by a test or explained in docs/mutants.md):"
+	@$(VENV)/bin/mutmut results
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
