@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import admin_import
+from articles.admin import import_page as admin_import
 from articles.importer import MAX_FILE_BYTES
 from articles.models import Article, ArticleTable, Author, Category, FaqItem, Section
 from tests.factories import make_article, make_author, make_category, make_staff_user

@@ -52,7 +52,7 @@ from articles.management.commands.import_article import (
     MAX_TAG_CHARS,
 )
 
-from .models import Article, Category, Section
+from ..models import Article, Category, Section
 
 logger = logging.getLogger(__name__)
 

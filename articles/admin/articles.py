@@ -1,8 +1,9 @@
+"""The article list and change form."""
+
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
@@ -10,135 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
-from .admin_import import import_article_view
-from .models import (
-    Article,
-    ArticleRedirect,
-    ArticleTable,
-    Author,
-    Byline,
-    Category,
-    CategoryRedirect,
-    FaqItem,
-    Section,
-)
-from .tabular import parse_table_text, rows_to_text, table_rows_errors
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_in_navigation", "comment_policy"]
-    list_editable = ["position", "is_in_navigation"]
-    list_filter = ["is_in_navigation", "comment_policy"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "description"]}),
-        ("Navigation", {"fields": ["position", "is_in_navigation"]}),
-        ("Comments", {"fields": ["comment_policy", "comments_close_after_days"]}),
-    ]
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "slug", "user"]
-    list_select_related = ["user"]
-    search_fields = ["name", "slug", "role"]
-    prepopulated_fields = {"slug": ["name"]}
-    raw_id_fields = ["user"]
-
-
-class BylineInline(admin.TabularInline):
-    model = Byline
-    extra = 0
-    autocomplete_fields = ["author"]
-    fields = ["author", "position"]
-
-
-class SectionInline(admin.StackedInline):
-    model = Section
-    extra = 0
-    fields = [("position", "kind"), "heading", "body", "anchor"]
-    classes = ["sections-inline"]
-
-
-class TableForm(forms.ModelForm):
-    """Edits ``rows`` as text: paste cells from a spreadsheet, CSV, or a pipe table."""
-
-    data = forms.CharField(
-        label="Rows",
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80, "spellcheck": "false"}),
-        help_text="Paste cells from a spreadsheet, or type one row per line with cells "
-        "separated by “|” (or commas). The first row holds the headings when "
-        "“has header row” is ticked.",
-    )
-
-    class Meta:
-        model = ArticleTable
-        fields = [
-            "caption",
-            "section",
-            "position",
-            "is_first_row_header",
-            "is_first_column_header",
-            "source_note",
-        ]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.rows:
-            self.fields["data"].initial = rows_to_text(self.instance.rows)
-
-    def clean_data(self) -> list[list[str]]:
-        try:
-            rows = parse_table_text(self.cleaned_data["data"])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
-        errors = table_rows_errors(rows)
-        if errors:
-            raise forms.ValidationError(errors)
-        return rows
-
-    def add_error(self, field, error) -> None:
-        # The model reports problems with ``rows``, which this form edits as
-        # ``data``; when ``data`` was already refused, saying more would repeat it.
-        if isinstance(error, ValidationError) and "rows" in getattr(
-            error, "error_dict", {}
-        ):
-            problems = error.error_dict.pop("rows")
-            if "data" not in self.errors:
-                error.error_dict["data"] = problems
-            if not error.error_dict:
-                return
-        super().add_error(field, error)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if "data" in cleaned:
-            self.instance.rows = cleaned["data"]
-        return cleaned
-
-
-class TableInline(admin.StackedInline):
-    model = ArticleTable
-    form = TableForm
-    extra = 0
-    fk_name = "article"
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "section":
-            # Only this article's sections can hold its tables.
-            object_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Section.objects.filter(
-                article_id=object_id if object_id and object_id.isdigit() else None
-            ).exclude(heading="")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class FaqItemInline(admin.TabularInline):
-    model = FaqItem
-    extra = 0
-    fields = ["position", "question", "answer"]
+from ..models import Article
+from .import_page import import_article_view
+from .inlines import BylineInline, FaqItemInline, SectionInline, TableInline
 
 
 class ArticleForm(forms.ModelForm):
@@ -294,20 +169,3 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{count} article(s) returned to draft.", messages.SUCCESS
         )
-
-
-@admin.register(CategoryRedirect)
-class CategoryRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "category", "created_at"]
-    list_select_related = ["category"]
-    search_fields = ["old_slug", "category__name"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(ArticleRedirect)
-class ArticleRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_category_slug", "old_slug", "article", "created_at"]
-    list_select_related = ["article"]
-    search_fields = ["old_slug", "article__title"]
-    raw_id_fields = ["article"]
-    date_hierarchy = "created_at"
