@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -58,20 +59,31 @@ def clean_line(raw: str) -> str:
     return " ".join(clean_body(raw).split())
 
 
-def count_links(body: str) -> int:
-    return len(_LINK.findall(body))
+def _links(line: str) -> Iterator[tuple[re.Match[str], str, str]]:
+    """Each link in ``line``: the match, the address, and punctuation after it.
 
-
-def _linkify_line(line: str) -> str:
-    out, last = [], 0
+    Punctuation that ends a sentence is not part of the address, and an
+    address with no host after its scheme ("https://.") is no link at all.
+    """
     for match in _LINK.finditer(line):
         address = match.group(0)
         trailing = ""
         while address and address[-1] in _TRAILING_PUNCTUATION:
             trailing = address[-1] + trailing
             address = address[:-1]
-        if len(address) < 5:
+        host = address.split("://", 1)[-1] if "://" in address else address[4:]
+        if len(address) < 5 or not host.strip("./"):
             continue
+        yield match, address, trailing
+
+
+def count_links(body: str) -> int:
+    return sum(1 for line in body.splitlines() for _ in _links(line))
+
+
+def _linkify_line(line: str) -> str:
+    out, last = [], 0
+    for match, address, trailing in _links(line):
         href = address if "://" in address else f"https://{address}"
         out.append(escape(line[last : match.start()]))
         out.append(

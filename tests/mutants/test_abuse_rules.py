@@ -126,3 +126,14 @@ def test_an_unreachable_cache_never_blocks_posting(settings, monkeypatch):
 
     monkeypatch.setattr(cache, "add", unreachable)
     assert rate_limited("address:203.0.113.5", "email:ada@example.com") == 0
+
+
+def test_a_rate_counter_leaves_the_cache_soon_after_its_window(settings, window):
+    # One counter per reader per window: kept any longer, they pile up.
+    settings.NEWSROOM_COMMENT_RATE = "2/m"
+    rate_limited("address:198.51.100.23")
+    minute = int(WINDOW_START.timestamp()) // 60
+    counter = f"comments:rate:address:198.51.100.23:{minute}"
+    assert cache.get(counter) == 1
+    window.shift(timedelta(minutes=2))
+    assert cache.get(counter) is None

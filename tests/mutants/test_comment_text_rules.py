@@ -5,7 +5,7 @@ Written for the mutants that survived ``make mutants`` (docs/mutants.md).
 
 import pytest
 
-from comments.text import clean_body, render_body
+from comments.text import clean_body, count_links, render_body
 
 LINK = '<a href="{href}" rel="nofollow ugc noopener" class="comment-link">{text}</a>'
 
@@ -55,4 +55,19 @@ def test_every_address_in_a_line_is_linked_once():
 def test_paragraphs_and_line_breaks_are_kept():
     assert str(render_body("First line\nsecond line\n\nNew paragraph")) == (
         "<p>First line<br>second line</p><p>New paragraph</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["https://.", "http://..", "see https:// now", "www.."]
+)
+def test_an_address_with_no_host_is_neither_a_link_nor_counted(text):
+    assert "<a " not in render_body(text)
+    assert count_links(text) == 0
+
+
+def test_links_are_counted_on_every_line():
+    assert (
+        count_links("https://one.example\nwww.two.example and https://three.example.")
+        == 3
     )

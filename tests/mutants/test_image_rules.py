@@ -3,6 +3,7 @@
 Written for the mutants that survived ``make mutants`` (docs/mutants.md).
 """
 
+import os
 from io import BytesIO
 
 import pytest
@@ -13,7 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import images
-from articles.images import make_renditions, sanitise_image, srcset
+from articles.images import (
+    make_missing_renditions,
+    make_renditions,
+    sanitise_image,
+    srcset,
+)
 from articles.models import Article
 
 
@@ -178,6 +184,33 @@ def test_an_image_as_wide_as_a_rendition_is_not_copied_at_its_own_width(media):
     assert srcset(field_file, 960) == (
         "/media/exact.png.w480.webp 480w, /media/exact.png 960w"
     )
+
+
+def test_an_image_as_wide_as_a_rendition_is_not_remade_once_it_has_its_renditions(
+    media,
+):
+    # Renditions are only made below the original's width: a 960-wide image
+    # never gets a 960 copy, so it must not be taken for one still waiting.
+    field_file = _stored("exact.png", _png((960, 480)))
+    assert make_renditions(field_file) == ["exact.png.w480.webp"]
+    rendition = media / "exact.png.w480.webp"
+    earlier = rendition.stat().st_mtime_ns - 10**9
+    os.utime(rendition, ns=(earlier, earlier))
+    assert make_missing_renditions(field_file) == []
+    assert rendition.stat().st_mtime_ns == earlier
+
+
+def test_renditions_are_made_for_an_image_read_back_from_its_row(media):
+    # A row loaded from the database knows the image's size, so nothing has
+    # opened the file yet.
+    stored = default_storage.save("archive.png", ContentFile(_png((1000, 500))))
+    field_file = Article(
+        lead_image=stored, lead_image_width=1000, lead_image_height=500
+    ).lead_image
+    assert make_renditions(field_file) == [
+        "archive.png.w480.webp",
+        "archive.png.w960.webp",
+    ]
 
 
 def test_a_thin_banner_keeps_renditions_one_pixel_high(media):

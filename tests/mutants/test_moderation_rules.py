@@ -5,13 +5,22 @@ mutants that survived ``make mutants`` (docs/mutants.md).
 """
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Ban, Comment, Report, Subscriber
-from comments.moderation import DUPLICATE_MIN_CHARS, banned, is_trusted, judge, report
+from comments.moderation import (
+    DUPLICATE_MIN_CHARS,
+    banned,
+    decide,
+    is_trusted,
+    judge,
+    report,
+)
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +207,31 @@ def test_enough_reports_hide_a_comment_and_send_it_back_for_review(settings):
         True,
     )
     assert comment.reason == "Hidden after 1 reader reports."
+
+
+# Moderators' decisions
+
+
+def test_a_decision_does_not_bring_back_an_address_the_purge_removed():
+    comment = make_comment(
+        make_article(), ip_address="203.0.113.5", user_agent="Firefox/140"
+    )
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(days=60)
+    )
+    # The moderator's copy of the comment was loaded before the purge ran.
+    call_command("purge_comment_metadata", days=30, stdout=StringIO())
+    assert decide(comment, Comment.Status.REJECTED, by=_reader(is_staff=True))
+    comment.refresh_from_db()
+    assert (comment.status, comment.ip_address, comment.user_agent) == (
+        "rejected",
+        None,
+        "",
+    )
+
+
+def test_a_decision_without_a_signed_in_moderator_names_no_one():
+    comment = make_comment(make_article())
+    assert decide(comment, Comment.Status.REJECTED, by=AnonymousUser())
+    comment.refresh_from_db()
+    assert (comment.status, comment.decided_by) == ("rejected", None)
