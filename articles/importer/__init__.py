@@ -2,7 +2,7 @@
 
 from .errors import ArticleParseError
 from .parsed import ParsedArticle, ParsedFaqItem, ParsedSection, ParsedTable
-from .parser import parse_article
+from .parser import MAX_LINES, parse_article
 from .store import (
     MAX_FILE_BYTES,
     AlreadyImported,
@@ -16,6 +16,7 @@ from .store import (
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_LINES",
     "AlreadyImported",
     "ArticleParseError",
     "ParsedArticle",

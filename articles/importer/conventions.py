@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from django.utils.text import Truncator
-
 from .text import (
     MAX_CAPTION_CHARS,
     MAX_DATELINE_CHARS,
@@ -129,9 +127,26 @@ _QA_LINE = re.compile(r"^(?:\*\*)?([QA])(?:\*\*)?\s*[:.)]\s*+(?:\*\*)?\s*+(\S.*)
 
 
 def question_end(text: str) -> int | None:
-    """Where the question that ``text`` opens with ends (after its "?"), if it does."""
-    match = _QUESTION_END.search(text)
-    return match.end() if match else None
+    """Where the question that ``text`` opens with ends (after its "?"), if it does.
+
+    A "?" inside double quotes belongs to the quotation ("Is the “Why not?”
+    campaign legal?"), unless the quotation is the whole question.
+    """
+    opened: int | None = None  # where the double quotation open so far began
+    scanned = 0
+    for match in _QUESTION_END.finditer(text):
+        for n in range(scanned, match.start()):
+            character = text[n]
+            if character in "“„«":
+                opened = n if opened is None else opened
+            elif character in "”»":
+                opened = None
+            elif character == '"':
+                opened = n if opened is None else None
+        scanned = match.start()
+        if opened is None or (opened == 0 and text[match.start() + 1 : match.end()]):
+            return match.end()
+    return None
 
 
 def is_question(question: str) -> bool:
@@ -183,10 +198,12 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_DAY})"
 _WORD = r"[^\W\d_][\w.'’-]*"
+# "WASHINGTON (Reuters) -": an agency in brackets may follow the place.
+_AGENCY = r"\s+\([^\W\d_][\w .&'’-]{0,30}\)"
 _DATELINE = re.compile(
     rf"^(?:\*\*|__)?(?P<dateline>{_WORD}(?:\s+{_WORD}){{0,3}}"
-    rf"(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?(?:,\s*{_DATE})?)(?:\*\*|__)?"
-    r"(?:\s+[–—-]{1,2}\s+|\s*—\s*)(?P<rest>\S.*)$"
+    rf"(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?(?:,\s*{_DATE})?(?:{_AGENCY})?)"
+    r"(?:\*\*|__)?(?:\s+[–—-]{1,2}\s+|\s*—\s*)(?P<rest>\S.*)$"
 )
 # Lower-case words allowed inside a place name (Rio de Janeiro, Stratford upon Avon).
 _CONNECTORS = {"de", "da", "do", "dos", "del", "la", "le", "les", "upon", "on", "am"}
@@ -202,6 +219,9 @@ _NOT_PLACES = {
     "editorial", "note", "correction", "warning", "chancellor", "prime", "king",
     "queen", "pope", "mayor", "ceo", "one", "two", "some", "many", "most", "all",
     "every", "each", "no", "not", "if", "when", "while", "after", "before",
+    "yes", "finally", "first", "then", "now", "still", "instead", "also", "again",
+    "indeed", "sadly", "luckily", "thankfully", "well", "later", "earlier", "next",
+    "last", "everyone", "nobody", "nothing", "someone", "something",
 }  # fmt: skip
 _SENTENCE_START = re.compile(r"^[\"“‘'(«]?[^\W_a-z]")
 
@@ -212,7 +232,7 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
     if not match:
         return None
     dateline, rest = match.group("dateline").strip(), match.group("rest")
-    place = dateline.split(",")[0].split()
+    place = dateline.split(",")[0].split(" (")[0].split()
     if (
         len(dateline) > MAX_DATELINE_CHARS
         or not _SENTENCE_START.match(rest)
@@ -241,15 +261,3 @@ def caption_line(line: str) -> str | None:
 def source_line(line: str) -> str | None:
     match = _SOURCE_LINE.match(one_line(line))
     return match.group(1) if match and len(match.group(1)) <= 300 else None
-
-
-def table_caption(header: list[str], fallback: str) -> str:
-    """A caption made from the header cells ("Key Player and Position"), or the fallback."""
-    cells = [cell for cell in header if cell.strip()]
-    if len(cells) > 4:
-        caption = f"{', '.join(cells[:3])} and {len(cells) - 3} more columns"
-    elif len(cells) > 1:
-        caption = f"{', '.join(cells[:-1])} and {cells[-1]}"
-    else:
-        caption = cells[0] if cells else fallback
-    return Truncator(one_line(caption) or "Table").chars(MAX_CAPTION_CHARS)

@@ -39,6 +39,7 @@ _CONTAINERS = {
 
 # A blank line the reader adds to separate blocks; a blank line written is "".
 SPACER = " "
+MARKED = "Markdown heading"
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Unit:
         default_factory=list
     )  # a list, quotation, table as written
     items: list[SyntaxTreeNode] | None = None  # a list: the items left of it
+    number: int = 0  # the file's number for its (first) line
+    rule: str = ""  # a heading: what made it one
 
     @property
     def list_items(self) -> list[SyntaxTreeNode]:
@@ -95,25 +98,32 @@ def _line_kind(line: str) -> str:
     return QUOTE if line.startswith(">") else LINE
 
 
-def separate_wire_copy(lines: list[str]) -> list[str]:
+def separate_wire_copy(
+    lines: list[str], numbers: list[int]
+) -> tuple[list[str], list[int]]:
     """``lines`` with a blank line wherever a list or quotation starts or ends.
 
     In wire copy such a line follows the line before it directly; Markdown
     would read a paragraph line after a list item as more of the item, and
     a numbered item after a paragraph line as more of the paragraph.
+    ``numbers`` are the lines' numbers in the file; an added line takes the
+    number of the line after it.
     """
     separated: list[str] = []
+    separated_numbers: list[int] = []
     previous = None  # the kind of the last line that was not indented
-    for line in lines:
+    for line, number in zip(lines, numbers, strict=True):
         if not line.strip():
             previous = None
         elif line[:1] != " ":
             kind = _line_kind(line)
             if previous is not None and kind != previous:
                 separated.append(SPACER)
+                separated_numbers.append(number)
             previous = kind
         separated.append(line)
-    return separated
+        separated_numbers.append(number)
+    return separated, separated_numbers
 
 
 def _closing(tokens: list[Token], index: int) -> int:
@@ -126,9 +136,19 @@ def _closing(tokens: list[Token], index: int) -> int:
     return len(tokens) - 1
 
 
-def read_units(lines: list[str], reader: InlineReader) -> list[Unit]:
-    """The blocks of the Markdown in ``lines`` as units, their inline text tokenised."""
+def read_units(
+    lines: list[str], numbers: list[int], reader: InlineReader
+) -> list[Unit]:
+    """The blocks of the Markdown in ``lines`` as units, their inline text tokenised.
+
+    ``numbers`` are the lines' numbers in the file, for the units to carry.
+    """
     tokens = PARSER.parse("\n".join(lines), reader.env)
+
+    def number(token: Token, offset: int = 0) -> int:
+        start, end = token.map or (0, 1)
+        return numbers[min(start + offset, max(end - 1, start), len(numbers) - 1)]
+
     # An underlined heading needs a blank line written above it, the title
     # or another underlined heading.
     after = {0, tokens[0].map[1] if tokens and tokens[0].map else 0}
@@ -143,13 +163,18 @@ def read_units(lines: list[str], reader: InlineReader) -> list[Unit]:
             found = _heading(token, tokens[index + 1], may, reader)
             if underlined and found and found[-1].kind == HEADING:
                 after.add(end)
+            for n, unit in enumerate(found):
+                unit.number = number(token, n)
             units += found
             index += 3
         elif token.type == "paragraph_open":
-            units += _lines(reader.lines(tokens[index + 1].content))
+            found = _lines(reader.lines(tokens[index + 1].content))
+            for n, unit in enumerate(found):
+                unit.number = number(token, n)
+            units += found
             index += 3
         elif token.type == "hr":
-            units.append(Unit(RULE))
+            units.append(Unit(RULE, number=number(token)))
             index += 1
         elif token.type in _CONTAINERS:
             end = _closing(tokens, index)
@@ -160,7 +185,12 @@ def read_units(lines: list[str], reader: InlineReader) -> list[Unit]:
             node = SyntaxTreeNode(block).children[0]
             start, stop = token.map or (0, 0)
             units.append(
-                Unit(_CONTAINERS[token.type], node=node, source=lines[start:stop])
+                Unit(
+                    _CONTAINERS[token.type],
+                    node=node,
+                    source=lines[start:stop],
+                    number=number(token),
+                )
             )
             index = end + 1
         else:
@@ -187,11 +217,13 @@ def _heading(
     if len(found[0].shown) > MAX_HEADING_CHARS:
         # Too long to be a heading: a line of text, "#" marks and all.
         return _lines([Line([raw_token(token.markup + " "), *children])])
-    return [Unit(HEADING, found[0], level)]
+    return [Unit(HEADING, found[0], level, rule=MARKED)]
 
 
 def _heading_or_lines(line: Line, level: int, lines: list[Line]) -> list[Unit]:
-    return [Unit(HEADING, line, level)] if may_be_heading(line) else _lines(lines)
+    if may_be_heading(line):
+        return [Unit(HEADING, line, level, rule=MARKED)]
+    return _lines(lines)
 
 
 def _lines(lines) -> list[Unit]:

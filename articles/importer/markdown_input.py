@@ -17,12 +17,14 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..markup import escape_markdown
 from ..tabular import is_pipe_row
+from . import builder as b
 from . import conventions
 from .builder import Block
 from .markdown_blocks import (
     HEADING,
     LINE,
     LIST,
+    MARKED,
     QUOTE,
     TABLE,
     Unit,
@@ -43,25 +45,51 @@ from .markdown_lines import (
     split_lines,
     split_question,
 )
-from .markdown_outline import apply_contents, find_title, mark_faq_titles, take_byline
+from .markdown_outline import (
+    apply_contents,
+    find_title,
+    mark_faq_titles,
+    mark_shaped_headings,
+    take_byline,
+    take_standfirst,
+)
 from .markdown_parser import PARSER, InlineReader
-from .markdown_tables import MarkdownTables
-from .parsed import ParsedArticle
-from .text import MAX_QUESTION_CHARS, escape_plain
+from .markdown_tables import (
+    CAPTION_ABOVE,
+    CAPTION_HEADING,
+    CAPTION_LINE,
+    MarkdownTables,
+)
+from .parsed import Found, ParsedArticle
+from .shapes import question_line, reads_as_caption
+from .text import MAX_QUESTION_CHARS, escape_plain, one_line
 
 
 def parse_markdown(lines: list[str], start: int) -> ParsedArticle:
     """The article in the Markdown ``lines``, whose title is on line ``start``."""
     wire = is_wire_copy(lines[start + 1 :])
-    text = separate_wire_copy(lines[start:]) if wire else lines[start:]
+    text, numbers = lines[start:], list(range(start + 1, len(lines) + 1))
+    if wire:
+        text, numbers = separate_wire_copy(text, numbers)
     reader = InlineReader(PARSER)
-    title, units = find_title(read_units(text, reader))
-    units, warnings = apply_contents(units, title)
-    units, byline = take_byline(mark_faq_titles(units))
+    title, units = find_title(read_units(text, numbers, reader))
+    found = {"title": Found(start + 1, "first line")}
+    units, toc_at, warnings = apply_contents(units, title)
+    units, byline = take_byline(mark_faq_titles(units), found)
+    if byline and toc_at is not None:
+        toc_at -= 1
+    units, standfirst, where = take_standfirst(units, toc_at, wire=wire)
+    if where is not None:
+        found["standfirst"] = where
+        if not byline:
+            units, byline = take_byline(units, found)
+    units = mark_shaped_headings(units, wire=wire, has_toc=toc_at is not None)
     parser = MarkdownParser(units, title=title, wire=wire, reader=reader)
     parser.run()
     article = parser.finish(is_markdown=True)
     article.byline = byline
+    article.standfirst = standfirst
+    article.found = found | article.found
     article.warnings = warnings + article.warnings
     return article
 
@@ -123,14 +151,25 @@ class MarkdownParser(MarkdownTables):
                 continue
             self.flush()
             if unit.kind == HEADING:
-                self.heading(unit.line.shown, unit.level)
+                caption = conventions.caption_line(unit.line.shown)
+                if caption and self.starts_table(i + 1):
+                    # "## Table 1: Ships per year" over a table names it.
+                    self.pending_caption = (caption, i, CAPTION_HEADING)
+                else:
+                    found = Found(unit.number, unit.rule or MARKED)
+                    self.heading(unit.line.shown, unit.level, found)
             elif unit.kind == TABLE:
                 i = self.read_table(i)
                 continue
             elif unit.kind == LIST:
                 self.read_list(i)
             elif unit.kind == QUOTE:
+                had_prompt = bool(self.prompt)
                 self.read_quote(i)
+                if self.prompt and not had_prompt:
+                    # "> Share your thoughts: …" then the question for readers.
+                    i = self.read_discussion_question(i + 1)
+                    continue
             i += 1
         self.flush()
         self.close_faq()
@@ -140,7 +179,8 @@ class MarkdownParser(MarkdownTables):
         line = unit.line
         if not self.prompt and (prompt := conventions.comment_prompt(line.shown)):
             self.flush()
-            self.prompt = prompt
+            self.take_prompt(prompt, unit.number)
+            return self.read_discussion_question(i + 1)
         elif conventions.callout_start(line.plain):
             self.flush()
             return self.read_callout(i)
@@ -151,8 +191,15 @@ class MarkdownParser(MarkdownTables):
             i + 1
         ):
             self.flush()
-            self.pending_caption = (caption, i)
-        elif self.faq and self.faq_line(line):
+            self.pending_caption = (caption, i, CAPTION_LINE)
+        elif (
+            reads_as_caption(line.plain)
+            and self.starts_table(i + 1)
+            and self.units[i + 1].number == unit.number + 1
+        ):
+            self.flush()
+            self.pending_caption = (one_line(line.shown), i, CAPTION_ABOVE)
+        elif self.faq and self.faq_line(line, unit.number):
             pass
         else:
             if self.buffer and self.wire and not self.continues(line):
@@ -167,6 +214,17 @@ class MarkdownParser(MarkdownTables):
                 self.flush()
         return i + 1
 
+    def read_discussion_question(self, i: int) -> int:
+        """A question right after the comment prompt is put to readers with it."""
+        unit = self.units[i] if i < len(self.units) else None
+        if unit is not None and unit.kind in (LINE, HEADING):
+            alone = unit.kind == HEADING or unit.para_end or self.wire
+            question = question_line(unit.line.shown) if alone else None
+            if question:
+                self.take_discussion_question(question, unit.number)
+                return i + 1
+        return i
+
     def continues(self, line: Line) -> bool:
         """Whether a wire-copy line belongs to the paragraph before it."""
         return line.indented or bool(labelled(self.buffer[-1]) and labelled(line))
@@ -174,7 +232,8 @@ class MarkdownParser(MarkdownTables):
     def flush(self) -> None:
         if self.buffer:
             lines, self.buffer = self.buffer, []
-            self.add_block(Block("lines", lines, self.buffer_start + len(lines)))
+            at = self.units[self.buffer_start].number
+            self.add_block(Block("lines", lines, self.buffer_start + len(lines), at))
 
     def is_prose(self, i: int) -> bool:
         unit = self.units[i]
@@ -206,9 +265,10 @@ class MarkdownParser(MarkdownTables):
             if lines:
                 blocks.append(Block("lines", lines, i))
         if not blocks:
-            self.add_block(Block("lines", [unit.line], i))  # a box with nothing in it
+            # A box with nothing in it.
+            self.add_block(Block("lines", [unit.line], i, unit.number))
             return i + 1
-        self.add_callout(blocks)
+        self.add_callout(blocks, unit.number)
         return j
 
     def is_box_block(self, j: int) -> bool:
@@ -233,11 +293,11 @@ class MarkdownParser(MarkdownTables):
                 blocks = _as_blocks(box + items[k + 1 :], i)
                 if blocks:
                     self.quote_text(items[start:k], i)
-                    self.add_callout(blocks)
+                    self.add_callout(blocks, self.units[i].number)
                     return
             elif not self.prompt and (prompt := conventions.comment_prompt(item.shown)):
                 self.quote_text(items[start:k], i)
-                self.prompt = prompt
+                self.take_prompt(prompt, self.units[i].number)
                 start = k + 1
         self.quote_text(items[start:], i)
 
@@ -255,7 +315,7 @@ class MarkdownParser(MarkdownTables):
             faq.answer += [markdown, ""]
         else:
             self.close_faq_item()
-            self.add_block(Block("markdown", [markdown], i))
+            self.add_block(Block("markdown", [markdown], i, self.units[i].number))
 
     def render_unit(self, unit: Unit) -> str:
         if unit.kind == LIST:
@@ -264,7 +324,7 @@ class MarkdownParser(MarkdownTables):
 
     # -- the FAQ ---------------------------------------------------------
 
-    def faq_line(self, line: Line) -> bool:
+    def faq_line(self, line: Line, at: int) -> bool:
         """Read one paragraph line inside the FAQ section; False when it is ordinary text."""
         faq = self.faq
         if faq.question is not None and faq.inline and line.indented:
@@ -274,19 +334,22 @@ class MarkdownParser(MarkdownTables):
         bold = bool(line.tokens) and line.tokens[0].type == "strong_open"
         if bold and (split := split_question(line)):
             self.flush()
-            self.open_question(split[0], [split[1]], inline=bool(split[1]))
+            found = Found(at, b.QUESTION_LINE if not split[1] else b.QUESTION_ITEM)
+            self.open_question(split[0], [split[1]], inline=bool(split[1]), found=found)
             return True
         qa = conventions.qa_line(line.plain)
         if qa and qa[0] == "Q" and len(qa[1]) <= MAX_QUESTION_CHARS:
             self.flush()
-            self.open_question(shown(after(line, qa[1])), [], inline=False)
+            question, found = shown(after(line, qa[1])), Found(at, b.QA_LINE)
+            self.open_question(question, [], inline=False, found=found)
             return True
         if qa and qa[0] == "A" and faq.question is not None and not faq.inline:
             faq.answer.append(line_markdown(after(line, qa[1])))
             return True
         if not bold and (split := split_question(line)) and not split[1]:
             self.flush()
-            self.open_question(split[0], [], inline=False)
+            found = Found(at, b.QUESTION_LINE)
+            self.open_question(split[0], [], inline=False, found=found)
             return True
         if faq.question is not None and not faq.inline:
             faq.answer.append(line.markdown)
@@ -298,7 +361,7 @@ class MarkdownParser(MarkdownTables):
         """A list: FAQ questions ("- Why? Because …") in the FAQ section, else text."""
         unit = self.units[i]
         if not self.faq:
-            self.add_block(Block("markdown", [self.render_unit(unit)], i))
+            self.add_block(Block("markdown", [self.render_unit(unit)], i, unit.number))
             return
         kept: list[SyntaxTreeNode] = []
         for item in unit.list_items:
@@ -307,7 +370,10 @@ class MarkdownParser(MarkdownTables):
                 self.keep_items(unit, kept, i)
                 kept = []
                 question, answer = found
-                self.open_question(question, answer, inline=bool(answer[0]))
+                where = Found(self.item_number(unit, item), b.QUESTION_ITEM)
+                self.open_question(
+                    question, answer, inline=bool(answer[0]), found=where
+                )
             elif self.faq.question is not None and not self.faq.inline:
                 self.faq.answer.append(render_list(unit.node, [item]))
             else:
@@ -334,9 +400,16 @@ class MarkdownParser(MarkdownTables):
             answer += ["", render(child)]
         return split[0], answer
 
+    def item_number(self, unit: Unit, item: SyntaxTreeNode) -> int:
+        """The file's number for the first line of a list item."""
+        if not (item.map and unit.node.map):
+            return unit.number
+        return unit.number + item.map[0] - unit.node.map[0]
+
     def keep_items(self, unit: Unit, items: list[SyntaxTreeNode], i: int) -> None:
         if items:
-            self.add_block(Block("markdown", [render_list(unit.node, items)], i))
+            markdown = render_list(unit.node, items)
+            self.add_block(Block("markdown", [markdown], i, unit.number))
 
     def answer_text(self, answer: list[str]) -> str:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(answer)).strip()

@@ -13,7 +13,6 @@ from ..tabular import (
     is_pipe_row,
     is_separator_row,
     split_pipe_row,
-    squared,
     table_rows_errors,
 )
 from . import conventions as c
@@ -22,8 +21,19 @@ from .markdown_blocks import LINE, TABLE, Unit, table_rows
 from .markdown_inline import shown
 from .markdown_lines import cells, is_separator
 from .markdown_parser import InlineReader
-from .parsed import ParsedTable
+from .parsed import Found, ParsedTable
+from .tables import (
+    CAPTION_ABOVE,
+    CAPTION_LINE,
+    TABLE_RULES,
+    first_row_is_header,
+    fit_rows,
+)
 from .text import collapse_spaces
+
+CAPTION_HEADING = "heading reading “Table: …” right above the table"
+
+__all__ = ["CAPTION_ABOVE", "CAPTION_HEADING", "CAPTION_LINE", "MarkdownTables"]
 
 
 class MarkdownTables(ArticleBuilder):
@@ -31,8 +41,8 @@ class MarkdownTables(ArticleBuilder):
 
     units: list[Unit]
     reader: InlineReader
-    # (caption, place) of a "Table: …" line just before a table.
-    pending_caption: tuple[str, int] | None = None
+    # (caption, place, rule) of a caption just before a table.
+    pending_caption: tuple[str, int, str] | None = None
 
     def starts_rows(self, i: int) -> bool:
         """Pipe rows in a paragraph start a table: "| … |" twice, or "a | b" over "--- | ---"."""
@@ -63,42 +73,64 @@ class MarkdownTables(ArticleBuilder):
             if not (("|" in line.plain) if loose else is_pipe_row(line.markdown)):
                 break
             j += 1
-        lines = [unit.line for unit in units[i:j]]
-        rows = [cells(line.tokens) for line in lines if not is_separator(line)]
-        header = is_separator(lines[1])
-        return self.add_rows(rows, header, [line.markdown for line in lines], i, j)
+        written = [unit for unit in units[i:j] if not is_separator(unit.line)]
+        rows = [cells(unit.line.tokens) for unit in written]
+        separated = is_separator(units[i + 1].line)
+        lines = [unit.line.markdown for unit in units[i:j]]
+        numbers = [unit.number for unit in written]
+        return self.add_rows(rows, separated, numbers, lines, i, j)
 
     def read_table(self, i: int) -> int:
         unit = self.units[i]
         # Rows as written: the header, then (after the separator) the body.
         written = unit.source[:1] + unit.source[2:]
-        rows = []
-        for cells_tokens, line in zip(table_rows(unit.node), written, strict=False):
+        numbers = [unit.number] + [unit.number + n for n in range(2, len(unit.source))]
+        rows, kept = [], []
+        for cells_tokens, line, number in zip(
+            table_rows(unit.node), written, numbers, strict=False
+        ):
             if is_separator_row(collapse_spaces(line)):
                 continue  # another separator: plain text never took it for data
-            row = [shown(cell) for cell in cells_tokens]
-            # Markdown drops cells beyond the header's; plain text never did.
-            extra = split_pipe_row(line)[len(row) :]
+            typed = split_pipe_row(line)
+            # The parser fills short rows and drops cells beyond the header's:
+            # the row as typed is fitted to the table later, with a warning.
+            row = [shown(cell) for cell in cells_tokens][: len(typed)]
+            extra = typed[len(row) :] if len(typed) > len(cells_tokens) else []
             rows.append(row + [shown(self.reader.tokens(cell)) for cell in extra])
-        return self.add_rows(rows, True, unit.source, i, i + 1)
+            kept.append(number)
+        return self.add_rows(rows, True, kept, unit.source, i, i + 1)
 
     def add_rows(
-        self, rows: list[list[str]], header: bool, written: list[str], i: int, j: int
+        self,
+        rows: list[list[str]],
+        separated: bool,
+        numbers: list[int],
+        written: list[str],
+        i: int,
+        j: int,
     ) -> int:
         """The table, with its caption and source note; returns the place after them."""
-        rows = squared(rows)
+        header = separated or first_row_is_header(rows)
+        rows, row_warnings = fit_rows(rows, numbers, header=header)
+        at = self.units[i].number
         pending, self.pending_caption = self.pending_caption, None
         problems = table_rows_errors(rows) if len(rows) > 1 else ["too few rows"]
         if problems:
             # Too odd to be a table: keep every line, caption included, as text.
             if len(rows) > 1:
-                self.kept_as_text(written[0], problems[0])
+                self.kept_as_text(written[0], problems[0], at)
             if pending:
-                written = [self.units[pending[1]].line.markdown, *written]
+                place = self.units[pending[1]]
+                heading = "#" * place.level + " " if place.kind != LINE else ""
+                written = [heading + place.line.markdown, *written]
             for line in written:
-                self.add_block(Block("markdown", [line], i))
+                self.add_block(Block("markdown", [line], i, at))
             return j
+        self.warnings += row_warnings
         caption, source = pending[0] if pending else "", ""
+        caption_found = (
+            Found(self.units[pending[1]].number, pending[2]) if pending else None
+        )
         for _ in range(2):
             if j >= len(self.units) or self.units[j].kind != LINE:
                 break
@@ -106,14 +138,14 @@ class MarkdownTables(ArticleBuilder):
                 break  # a caption line there belongs to the next table
             shown_text = self.units[j].line.shown
             if not caption and (found := c.caption_line(shown_text)):
+                caption_found = Found(self.units[j].number, CAPTION_LINE)
                 caption, j = found, j + 1
             elif not source and (found := c.source_line(shown_text)):
                 source, j = found, j + 1
             else:
                 break
         if not caption:
-            caption = c.table_caption(
-                rows[0] if header else [], self.caption_fallback()
-            )
-        self.add_table(ParsedTable(rows, header, caption, source))
+            self.no_caption(at)
+        found = Found(at, TABLE_RULES[separated, header])
+        self.add_table(ParsedTable(rows, header, caption, source, found, caption_found))
         return j

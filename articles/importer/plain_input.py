@@ -14,40 +14,154 @@ from ..tabular import (
     is_pipe_row,
     is_separator_row,
     split_pipe_row,
-    squared,
     table_rows_errors,
 )
+from . import builder as b
 from . import conventions
 from .builder import ArticleBuilder, Block
-from .outline import find_headings, find_title, find_toc_headings
-from .parsed import ParsedArticle, ParsedTable
+from .outline import FAQ_TITLE, Heading, find_title, find_toc_headings
+from .parsed import Found, ParsedArticle, ParsedTable
+from .shapes import (
+    looks_like_heading,
+    question_line,
+    reads_as_caption,
+    reads_as_text,
+    standfirst_rule,
+)
+from .tables import (
+    CAPTION_ABOVE,
+    CAPTION_LINE,
+    TABLE_RULES,
+    first_row_is_header,
+    fit_rows,
+)
 from .text import MAX_QUESTION_CHARS, collapse_spaces, escape_plain, one_line
 from .text import strip_bidi_controls as without_bidi
+
+SHAPED = "short line without closing punctuation, with text under it"
 
 
 def parse_plain(lines: list[str], start: int) -> ParsedArticle:
     """The article in ``lines``, whose title is on line ``start``."""
     title, body_start = find_title(lines, start)
-    body = lines[body_start:]
-    found = find_toc_headings(body, title)
-    if found is None:
-        headings, warnings = find_headings(body, {}), []
-    else:
-        body, headings, warnings = found
+    first_line = body_start + 1  # the file's number for body[0]
+    body, headings, toc, warnings = find_toc_headings(
+        lines[body_start:], title, first_line
+    )
+    found: dict[str, Found] = {"title": Found(start + 1, "first line")}
+    byline = _take_byline(body, headings, found, first_line)
+    standfirst = _take_standfirst(body, headings, toc.start if toc else None)
+    if standfirst:
+        _, rule, where = standfirst
+        found["standfirst"] = Found(first_line + where, rule)
+        byline = byline or _take_byline(body, headings, found, first_line)
+    _shaped_headings(body, headings, has_toc=toc is not None)
 
-    byline: list[str] = []
-    first = next((i for i, line in enumerate(body) if line.strip()), None)
-    if first is not None and first not in headings:
-        byline = conventions.byline_names(body[first])
-        if byline:
-            body[first] = ""
-
-    parser = PlainParser(body, headings, title=title)
+    parser = PlainParser(body, headings, title=title, first_line=first_line)
     parser.run()
     article = parser.finish(is_markdown=False)
     article.byline = byline
+    article.standfirst = standfirst[0] if standfirst else ""
+    article.found = found | article.found
     article.warnings = warnings + article.warnings
     return article
+
+
+def _filled(body: list[str], start: int = 0) -> int | None:
+    return next((i for i in range(start, len(body)) if body[i].strip()), None)
+
+
+def _take_byline(
+    body: list[str], headings: dict, found: dict[str, Found], first_line: int
+) -> list[str]:
+    """The names in a "By …" line first in the body, which is then blanked."""
+    i = _filled(body)
+    if i is None or i in headings:
+        return []
+    names = conventions.byline_names(body[i])
+    if names:
+        found["byline"] = Found(first_line + i, "“By …” line under the headline")
+        body[i] = ""
+    return names
+
+
+def _take_standfirst(
+    body: list[str], headings: dict, toc_start: int | None
+) -> tuple[str, str, int] | None:
+    """(standfirst, rule, where) for the paragraph under the headline; its lines are blanked.
+
+    With a contents list, the one or two lines before it; without, the
+    first line when the dateline or the byline follows it.
+    """
+    i = _filled(body)
+    if i is None or i in headings:
+        return None
+    if toc_start is not None:
+        where = [k for k in range(i, toc_start) if body[k].strip()]
+        text = " ".join(one_line(body[k]) for k in where)
+        if not where or len(where) > 2 or any(k in headings for k in where):
+            return None
+        rule = standfirst_rule(text, "", before_contents=True)
+    else:
+        where = [i]
+        text = one_line(body[i])
+        following = _filled(body, i + 1)
+        if following is None or following in headings:
+            return None
+        rule = standfirst_rule(text, body[following], before_contents=False)
+    if rule is None:
+        return None
+    for k in where:
+        body[k] = ""
+    return text, rule, where[0]
+
+
+def _shaped_headings(
+    body: list[str], headings: dict[int, Heading], *, has_toc: bool
+) -> None:
+    """Add the lines that read as headings from their shape and place.
+
+    A short line without closing punctuation with text under it is a
+    heading; two of them in a row make a part heading and its first
+    section. A contents list names the article's headings, so with one only
+    the follow-up story after the comment prompt is read this way.
+    """
+    filled = [i for i, line in enumerate(body) if line.strip()]
+    prompt = next(
+        (n for n, i in enumerate(filled) if conventions.comment_prompt(body[i])),
+        len(filled),
+    )
+    first = prompt + 1 if has_toc else 0
+    in_faq = False
+    for n in range(first, len(filled)):
+        i = filled[n]
+        if i in headings:
+            in_faq = headings[i].rule == FAQ_TITLE
+            continue
+        if n == prompt:
+            in_faq = False
+            continue
+        before = body[filled[n - 1]] if n else ""
+        if (in_faq and before.rstrip().endswith("?")) or conventions.is_callout_heading(
+            before
+        ):
+            continue  # an answer under its question, or a box's text
+        if looks_like_heading(body[i]) and _heads_text(body, filled, n, headings):
+            headings[i] = Heading(one_line(body[i]), 2, SHAPED)
+
+
+def _heads_text(body: list[str], filled: list[int], n: int, headings: dict) -> bool:
+    """Whether text follows the line ``filled[n]``, or a heading with text under it."""
+    for step in (1, 2):
+        if n + step >= len(filled):
+            return False
+        following = filled[n + step]
+        if following in headings:
+            return step == 1
+        line = body[following]
+        if not looks_like_heading(line):
+            return reads_as_text(line)
+    return False
 
 
 def _is_separator(line: str) -> bool:
@@ -59,13 +173,23 @@ def _is_separator(line: str) -> bool:
 
 class PlainParser(ArticleBuilder):
     def __init__(
-        self, lines: list[str], headings: dict[int, tuple[str, int]], *, title: str
+        self,
+        lines: list[str],
+        headings: dict[int, Heading],
+        *,
+        title: str,
+        first_line: int,
     ) -> None:
         super().__init__(title)
         self.lines = lines
         self.headings = headings
-        # (caption, line index) of a "Table: …" line just before a table.
-        self.pending_caption: tuple[str, int] | None = None
+        self.first_line = first_line
+        # (caption, line index, rule) of a caption line just before a table.
+        self.pending_caption: tuple[str, int, str] | None = None
+
+    def number(self, i: int) -> int:
+        """The file's number for line ``i``."""
+        return self.first_line + i
 
     # -- the walk --------------------------------------------------------
 
@@ -74,27 +198,41 @@ class PlainParser(ArticleBuilder):
         while i < len(lines):
             line = lines[i]
             if i in self.headings:
-                self.heading(*self.headings[i])
+                heading = self.headings[i]
+                found = Found(self.number(i), heading.rule)
+                self.heading(heading.text, heading.level, found)
             elif not line.strip() or conventions.is_rule(line):
                 pass
-            elif not self.prompt and conventions.comment_prompt(line):
-                self.prompt = conventions.comment_prompt(line)
+            elif not self.prompt and (prompt := conventions.comment_prompt(line)):
+                self.take_prompt(prompt, self.number(i))
+                i = self.read_discussion_question(i + 1)
+                continue
             elif conventions.callout_start(line):
                 i = self.read_callout(i)
                 continue
             elif self.starts_table(i):
                 i = self.read_table(i)
                 continue
-            elif conventions.caption_line(line) and self.starts_table(
+            elif (caption := conventions.caption_line(line)) and self.starts_table(
                 self.next_filled(i + 1)
             ):
-                self.pending_caption = (conventions.caption_line(line), i)
-            elif self.faq and self.faq_line(line):
+                self.pending_caption = (caption, i, CAPTION_LINE)
+            elif reads_as_caption(line) and self.starts_table(i + 1):
+                self.pending_caption = (one_line(line), i, CAPTION_ABOVE)
+            elif self.faq and self.faq_line(line, i):
                 pass
             else:
                 self.plain_line(line, i)
             i += 1
         self.close_faq()
+
+    def read_discussion_question(self, i: int) -> int:
+        """A question on the line after the comment prompt is put to readers with it."""
+        j = self.next_filled(i)
+        if j < len(self.lines) and (question := question_line(self.lines[j])):
+            self.take_discussion_question(question, self.number(j))
+            return j + 1
+        return i
 
     def next_filled(self, i: int) -> int:
         while i < len(self.lines) and not self.lines[i].strip():
@@ -102,16 +240,17 @@ class PlainParser(ArticleBuilder):
         return i
 
     def plain_line(self, line: str, i: int) -> None:
+        at = self.number(i)
         if (item := conventions.bullet_item(line)) is not None:
-            self.add_block(Block("bullets", [item], i))
+            self.add_block(Block("bullets", [item], i, at))
         elif (numbered := conventions.numbered_item(line)) is not None:
-            self.add_block(Block("numbers", [numbered], i))
+            self.add_block(Block("numbers", [numbered], i, at))
         elif (quoted := conventions.quoted_line(line)) is not None:
-            self.add_block(Block("quote", [quoted], i))
+            self.add_block(Block("quote", [quoted], i, at))
         elif (labelled := conventions.labelled_line(line)) is not None:
-            self.add_block(Block("labels", [(*labelled, line.strip())], i))
+            self.add_block(Block("labels", [(*labelled, line.strip())], i, at))
         else:
-            self.add_block(Block("paragraph", [line.strip()], i))
+            self.add_block(Block("paragraph", [line.strip()], i, at))
 
     # -- callouts and tables ---------------------------------------------
 
@@ -131,10 +270,13 @@ class PlainParser(ArticleBuilder):
             if j < len(self.lines) and self.is_prose(j):
                 body.append(self.lines[j].strip())  # the box holds one paragraph
                 j += 1
+        at = self.number(i)
         if not any(body):
-            self.add_block(Block("paragraph", [self.lines[i].strip()], i))
+            self.add_block(Block("paragraph", [self.lines[i].strip()], i, at))
             return j
-        self.add_callout([Block("paragraph", [line], i) for line in body if line])
+        self.add_callout(
+            [Block("paragraph", [line], i, at) for line in body if line], at
+        )
         return j
 
     def is_prose(self, i: int) -> bool:
@@ -167,53 +309,75 @@ class PlainParser(ArticleBuilder):
         ):
             j += 1
         raw = self.lines[i:j]
-        has_header = _is_separator(raw[1])
-        rows = [split_pipe_row(line) for line in raw if not _is_separator(line)]
-        rows = squared([[without_bidi(cell) for cell in row] for row in rows])
+        separated = _is_separator(raw[1])
+        written = [
+            (k, [without_bidi(cell) for cell in split_pipe_row(line)])
+            for k, line in enumerate(raw, start=i)
+            if not _is_separator(line)
+        ]
+        rows = [row for _, row in written]
+        header = separated or first_row_is_header(rows)
+        rows, row_warnings = fit_rows(
+            rows, [self.number(k) for k, _ in written], header=header
+        )
         pending, self.pending_caption = self.pending_caption, None
         problems = table_rows_errors(rows) if len(rows) > 1 else ["too few rows"]
         if problems:
             # Too odd to be a table: keep every line, caption included, as text.
             if len(rows) > 1:
-                self.kept_as_text(raw[0], problems[0])
+                self.kept_as_text(raw[0], problems[0], self.number(i))
             kept = list(enumerate(raw, start=i))
             if pending:
                 kept.insert(0, (pending[1], self.lines[pending[1]]))
             for n, line in kept:
-                self.add_block(Block("paragraph", [line.strip()], n))
+                self.add_block(Block("paragraph", [line.strip()], n, self.number(n)))
             return j
+        self.warnings += row_warnings
         caption, source = pending[0] if pending else "", ""
+        caption_found = Found(self.number(pending[1]), pending[2]) if pending else None
         for _ in range(2):
             k = self.next_filled(j)
             if k >= len(self.lines) or k in self.headings:
                 break
             if self.starts_table(self.next_filled(k + 1)):
                 break  # a caption line there belongs to the next table
-            if not caption and conventions.caption_line(self.lines[k]):
-                caption, j = conventions.caption_line(self.lines[k]), k + 1
-            elif not source and conventions.source_line(self.lines[k]):
-                source, j = conventions.source_line(self.lines[k]), k + 1
+            if not caption and (found := conventions.caption_line(self.lines[k])):
+                caption, j = found, k + 1
+                caption_found = Found(self.number(k), CAPTION_LINE)
+            elif not source and (found := conventions.source_line(self.lines[k])):
+                source, j = found, k + 1
         if not caption:
-            caption = conventions.table_caption(
-                rows[0] if has_header else [], self.caption_fallback()
+            self.no_caption(self.number(i))
+        rule = TABLE_RULES[separated, header]
+        self.add_table(
+            ParsedTable(
+                rows,
+                header,
+                caption,
+                source,
+                found=Found(self.number(i), rule),
+                caption_found=caption_found,
             )
-        self.add_table(ParsedTable(rows, has_header, caption, source))
+        )
         return j
 
     # -- the FAQ ---------------------------------------------------------
 
-    def faq_line(self, line: str) -> bool:
+    def faq_line(self, line: str, i: int) -> bool:
         """Read one line inside the FAQ section; False when it is ordinary text."""
         faq = self.faq
+        at = self.number(i)
         item = conventions.bullet_item(line)
         if item is None and (numbered := conventions.numbered_item(line)):
             item = numbered[1]
         if item is not None and (split := conventions.split_question(item)):
-            self.open_question(split[0], [split[1]], inline=bool(split[1]))
+            found = Found(at, b.QUESTION_ITEM)
+            self.open_question(split[0], [split[1]], inline=bool(split[1]), found=found)
             return True
         qa = conventions.qa_line(line)
         if qa and qa[0] == "Q" and len(qa[1]) <= MAX_QUESTION_CHARS:
-            self.open_question(one_line(qa[1]), [], inline=False)
+            found = Found(at, b.QA_LINE)
+            self.open_question(one_line(qa[1]), [], inline=False, found=found)
             return True
         if qa and qa[0] == "A" and faq.question is not None and not faq.inline:
             faq.answer.append(qa[1])
@@ -225,7 +389,8 @@ class PlainParser(ArticleBuilder):
             and (split := conventions.split_question(stripped))
             and not split[1]
         ):
-            self.open_question(split[0], [], inline=False)
+            found = Found(at, b.QUESTION_LINE)
+            self.open_question(split[0], [], inline=False, found=found)
             return True
         if faq.question is not None and not faq.inline:
             faq.answer.append(stripped)

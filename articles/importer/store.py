@@ -149,8 +149,10 @@ def save_parsed_article(
         article.title = parsed.title
         article.dateline = parsed.dateline
         article.comment_prompt = parsed.comment_prompt
-        if standfirst:
-            article.standfirst = standfirst
+        article.discussion_question = parsed.discussion_question
+        # One given here wins over the text's; an update without either
+        # keeps the one an editor may have written.
+        article.standfirst = standfirst or parsed.standfirst or article.standfirst
         if publish:
             article.status = Article.Status.PUBLISHED
             article.published_at = (
@@ -181,6 +183,8 @@ def _save_parts(
             heading=part.heading,
             kind=part.kind,
             body=part.body,
+            part_heading=part.part_heading,
+            is_follow_up=part.is_follow_up,
         )
         if part.heading:
             # Keep the #links readers shared when the heading survives a re-import.
@@ -188,6 +192,7 @@ def _save_parts(
             section.anchor = anchor
         section.save()
         for table in part.tables:
+            # The caption may be empty: the editor writes it before publishing.
             ArticleTable.objects.create(
                 article=article,
                 section=section,

@@ -71,6 +71,19 @@ class Section(models.Model):
         "[link text](https://…), “- ” lists, “1. ” lists and “> ” quotations.",
     )
     body_html = models.TextField(blank=True, editable=False)
+    part_heading = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Starts a new part of the article under this heading: this section "
+        "and the ones after it, up to the next part heading, are listed under it "
+        "in the contents.",
+    )
+    is_follow_up = models.BooleanField(
+        "follow-up",
+        default=False,
+        help_text="Labels the part this section starts as a follow-up story "
+        "(“Follow-up: …”). Needs a part heading.",
+    )
 
     class Meta:
         ordering = ["position", "id"]

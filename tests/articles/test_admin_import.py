@@ -42,7 +42,7 @@ Share your thoughts: Would you take the late ferry?
 """
 PLAIN_SLUG = "harbour-board-approves-new-ferry-timetable"
 LOST_HEADING = (
-    "“Lost Heading” is listed in the table of contents but no line of the text "
+    "Line 7: “Lost Heading” is listed in the table of contents but no line of the text "
     "matches it"
 )
 
@@ -208,12 +208,12 @@ def test_preview_of_pasted_text_shows_structure_and_warnings(editor_client):
     assert "Read as: plain text" in html
     assert '<h3 id="sections-heading">Sections (5)</h3>' in html
     assert "Did you know? (Callout box)" in html
-    assert "<li>Table: Route and Fare, 3 rows × 2 columns</li>" in html
+    assert "<li>Table: no caption, 3 rows × 2 columns</li>" in html
     assert "Frequently Asked Questions (FAQ)" in html
     assert "<li>When do the new crossings start?</li>" in html
     assert "<li>Will fares rise?</li>" in html
     assert "Prompt: Share your thoughts: Would you take the late ferry?" in html
-    assert "Warnings (1)" in html
+    assert "Warnings (2)" in html
     assert f'<li class="warning">{LOST_HEADING}</li>' in html.replace("&quot;", '"')
     assert 'name="_create"' in html
     assert counts() == (0,) * 7
@@ -225,7 +225,7 @@ def test_preview_of_uploaded_text_file(editor_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<strong>Harbour Board Approves New Ferry Timetable</strong>" in html
-    assert "<li>Table: Route and Fare, 3 rows × 2 columns</li>" in html
+    assert "<li>Table: no caption, 3 rows × 2 columns</li>" in html
     # The file's text goes on to the "Create draft" step.
     assert carried(response)["text"].replace("\r\n", "\n") == PLAIN
     assert counts() == (0,) * 7
@@ -238,7 +238,7 @@ def test_preview_of_uploaded_markdown_file_reads_it_as_markdown(editor_client):
     assert "Read as: Markdown" in html
     assert "<li>Byline: Ana Silva, Tom Reed</li>" in html
     assert "<li>Dateline: PARIS</li>" in html
-    assert "Table: Year and Visitors, 3 rows × 2 columns" in html
+    assert "Table: no caption, 3 rows × 2 columns" in html
     assert carried(response)["format"] == "markdown"
     assert counts() == (0,) * 7
 
@@ -249,7 +249,7 @@ def test_preview_of_uploaded_markdown_file_reads_it_as_markdown(editor_client):
     again = editor_client.post(
         import_url(), form_data(text=MARKDOWN, format="markdown")
     )
-    assert "Table: Year and Visitors, 3 rows × 2 columns" in again.content.decode()
+    assert "Table: no caption, 3 rows × 2 columns" in again.content.decode()
 
     # The same text pasted is plain text: the file's name made the difference.
     pasted = editor_client.post(import_url(), form_data(text=MARKDOWN))
@@ -333,7 +333,7 @@ def test_create_makes_a_draft_and_opens_its_change_form(editor_client):
         ("Frequently Asked Questions", "faq"),
     ]
     table = article.tables.get()
-    assert table.caption == "Route and Fare"
+    assert table.caption == ""
     assert table.rows == [["Route", "Fare"], ["North", "3.50"], ["South", "4.00"]]
     assert table.section.heading == "Fares"
     assert [item.question for item in article.faq_items.all()] == [
@@ -375,7 +375,7 @@ def test_preview_then_create_carries_an_uploaded_file(editor_client):
     # Parsed again as Markdown, as the preview was: "*one*" is emphasis.
     lead = article.sections.first()
     assert "*one* room" in lead.body
-    assert article.tables.get().caption == "Year and Visitors"
+    assert article.tables.get().caption == ""
     # The byline under the title: an existing author found, a new one made.
     bylines = list(article.bylines.select_related("author"))
     assert bylines[0].author == author

@@ -89,9 +89,10 @@ def test_load_demo_is_idempotent_and_publishes_the_sample(anon):
     assert {"Ukraine", "Diplomacy"} <= {t.name for t in sample.tags.all()}
     assert sample.standfirst
     html = anon.get(sample.get_absolute_url()).content.decode()
-    assert len(parse_page(html).toc_links) == 16
+    assert len(parse_page(html).toc_links) == 15
     assert Article.objects.published().count() == len(ARTICLES) == DEMO_ARTICLE_COUNT
     assert not Article.objects.filter(standfirst="").exists()
+    assert not ArticleTable.objects.filter(caption="").exists()
     used = Category.objects.filter(articles__isnull=False).distinct().count()
     assert used == Category.objects.count() == 6
     for page in ("/", "/europe/", "/tags/cities/", "/authors/priya-raman/"):

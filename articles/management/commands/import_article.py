@@ -18,8 +18,9 @@ from articles.importer import (
     save_parsed_article,
 )
 from articles.importer.store import MARKDOWN_SUFFIXES
+from articles.importer.summary import describe
 from articles.importer.text import one_line
-from articles.models import Article, Section
+from articles.models import Article
 
 DEFAULT_CATEGORY = "News"
 MAX_TAG_CHARS = 100
@@ -27,9 +28,10 @@ MAX_TAG_CHARS = 100
 
 class Command(BaseCommand):
     help = (
-        "Import plain-text or Markdown articles as structured drafts: sections from "
-        "the table of contents or # headings, the dateline, pipe tables, the "
-        "“Did you know?” box, the FAQ and the “Share your thoughts:” prompt. "
+        "Import plain-text or Markdown articles as structured drafts: the standfirst, "
+        "sections and parts from the table of contents, # headings or lines shaped "
+        "like headings, the dateline, pipe tables, the “Did you know?” box, the FAQ, "
+        "the “Share your thoughts:” prompt and its question, and a follow-up story. "
         "Each file is imported on its own: a file that fails leaves nothing behind "
         "and the others still go in (the exit status is 1 if any failed). "
         "Importing a file again finds the article by its title's slug in the "
@@ -89,7 +91,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Show the structure found without saving anything.",
+            help="Show the structure found and every warning without saving anything; "
+            "with -v 2 each piece says which line and rule placed it.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -131,10 +134,10 @@ class Command(BaseCommand):
 
     def import_one(self, path: Path, tags: list[str], options: dict) -> str:
         parsed = self.parse(path, options)
+        if options["dry_run"]:
+            return self.outline(path, parsed, rules=options["verbosity"] >= 2)
         for warning in parsed.warnings:
             self.stderr.write(self.style.WARNING(f"{path}: warning: {warning}"))
-        if options["dry_run"]:
-            return self.outline(path, parsed)
         try:
             with transaction.atomic():
                 category = category_for(
@@ -184,20 +187,8 @@ class Command(BaseCommand):
             ]
         )
 
-    def outline(self, path: Path, parsed: ParsedArticle) -> str:
+    def outline(self, path: Path, parsed: ParsedArticle, *, rules: bool) -> str:
+        """The structure found, warnings included: a dry run saves nothing to show them."""
         lines = [f"{path}: “{parsed.title}” ({self.counts(parsed)}; nothing saved)"]
-        if parsed.dateline:
-            lines.append(f"  dateline: {parsed.dateline}")
-        if parsed.byline:
-            lines.append(f"  byline: {', '.join(parsed.byline)}")
-        for n, section in enumerate(parsed.sections):
-            label = section.heading or ("(lead)" if n == 0 else "(continued)")
-            if section.kind != Section.Kind.TEXT:
-                label = f"[{section.kind}] {label}"
-            lines.append(f"  {label}")
-            lines.extend(f"    table: {table.caption}" for table in section.tables)
-            if section.kind == Section.Kind.FAQ:
-                lines.extend(f"    Q: {item.question}" for item in parsed.faq_items)
-        if parsed.comment_prompt:
-            lines.append(f"  comment prompt: {parsed.comment_prompt}")
+        lines += [f"  {line}" for line in describe(parsed, rules=rules)]
         return "\n".join(lines)

@@ -7,6 +7,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
+from django.core.management import CommandError
 
 from articles.importer import ArticleParseError, ParsedArticle
 from articles.markup import markdown_to_text
@@ -22,11 +23,13 @@ def flat(text: str) -> str:
 
 def visible_text(article: ParsedArticle) -> str:
     """Everything a reader of the imported article can see, as plain text."""
-    parts = [article.title, article.dateline, article.comment_prompt]
+    parts = [article.title, article.standfirst, article.dateline]
+    parts += [article.comment_prompt, article.discussion_question]
     for part in article.sections:
-        parts += [part.heading, markdown_to_text(part.body)]
+        parts += [part.part_heading, part.heading, markdown_to_text(part.body)]
         parts += [cell for table in part.tables for row in table.rows for cell in row]
         parts += [table.caption for table in part.tables]
+        parts += [table.source_note for table in part.tables]
     for item in article.faq_items:
         parts += [item.question, markdown_to_text(item.answer)]
     return flat("\n".join(parts))
@@ -37,8 +40,8 @@ def within(seconds: float, function: Callable[..., Any], *args: Any, **kwargs: A
 
     It runs in a forked child that is killed at the deadline: a thread could
     not be stopped, and a regular expression lost in backtracking holds the
-    GIL, so even ``join(timeout)`` would wait for it. An ArticleParseError in
-    the child is raised again here.
+    GIL, so even ``join(timeout)`` would wait for it. An ArticleParseError or
+    CommandError in the child is raised again here.
     """
     context = multiprocessing.get_context("fork")
     answer, reply = context.Pipe(duplex=False)
@@ -72,5 +75,5 @@ def within(seconds: float, function: Callable[..., Any], *args: Any, **kwargs: A
 def _answer(reply: Connection, function: Callable, args: tuple, kwargs: dict) -> None:
     try:
         reply.send((False, function(*args, **kwargs)))
-    except ArticleParseError as error:
+    except (ArticleParseError, CommandError) as error:
         reply.send((True, error))

@@ -89,14 +89,23 @@ def test_import_sample_published_with_metadata(anon):
     assert article.faq_items.count() == 7
     assert article.body_text and article.excerpt.startswith("Russia has reiterated")
     assert out.strip() == (
-        f"{SAMPLE}: imported “{article.title}” as published with 16 headings, "
+        f"{SAMPLE}: imported “{article.title}” as published with 14 headings, "
         f"1 table, 7 FAQ items: {article.get_absolute_url()}"
     )
-    assert err == ""
+    # The missing caption and the capitalisation slips, each with its line.
+    warnings = err.splitlines()
+    assert warnings and all(
+        line.startswith(f"{SAMPLE}: warning: line ") for line in warnings
+    )
+    assert f"{SAMPLE}: warning: line 41: the table has no caption" in err
+    assert article.discussion_question.startswith("How might a shift in U.S. policy")
+    follow_up = article.sections.get(is_follow_up=True)
+    assert follow_up.part_heading.startswith("Russia issues Warning")
+    assert follow_up.heading == "Kremlin Condemns “Counterproductive” Discussions"
 
     html = anon.get(article.get_absolute_url()).content.decode()
     links = parse_page(html).toc_links
-    assert len(links) == 16
+    assert len(links) == 15
     for anchor in links:
         assert f'id="{anchor}"' in html
     assert '<aside class="callout" aria-labelledby="did-you-know">' in html
@@ -227,15 +236,23 @@ def test_dry_run_saves_nothing(tmp_path):
     out, _ = run(write(tmp_path, SHORT), "--dry-run")
     assert counts() == (0, 0, 0, 0, 0, 0)
     assert "“Harbour Board Approves New Ferry Timetable” (2 headings, 0 tables" in out
-    assert "dateline: KYIV" in out and "  The Decision" in out
+    assert "  dateline: KYIV\n" in out and ". The Decision [text]\n" in out
 
 
 @pytest.mark.django_db
 def test_warnings_go_to_stderr(tmp_path):
     text = SHORT.replace("- 3. Reaction", "- 3. Reaction\n- 4. Lost Heading")
     out, err = run(write(tmp_path, text))
-    assert "warning: “Lost Heading” is listed in the table of contents" in err
+    assert "warning: line 6: “Lost Heading” is listed in the table of contents" in err
     assert "imported" in out
+
+
+@pytest.mark.django_db
+def test_dry_run_prints_the_warnings_with_the_structure(tmp_path):
+    text = SHORT.replace("- 3. Reaction", "- 3. Reaction\n- 4. Lost Heading")
+    out, err = run(write(tmp_path, text), "--dry-run")
+    assert err == ""
+    assert "  warnings: 1\n    line 6: “Lost Heading” is listed in the" in out
 
 
 def error_cases(tmp_path: Path) -> list[tuple[str, str]]:

@@ -8,12 +8,17 @@ backtracking these inputs used to cause would take (minutes to hours).
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from articles.importer import MAX_FILE_BYTES, ArticleParseError, parse_article
+from articles.importer import (
+    MAX_FILE_BYTES,
+    MAX_LINES,
+    ArticleParseError,
+    parse_article,
+)
 from articles.importer.outline import MAX_TOC_ENTRIES
 from articles.importer.text import heading_key, markdown_heading, plain_inline
-from tests.articles.importer.importing import flat, within
+from tests.articles.importer.importing import flat, visible_text, within
 
 DEADLINE = 10.0
 
@@ -119,7 +124,7 @@ def test_repeated_markup(unit):
 def test_contents_entries_repeated_on_thousands_of_lines():
     # Every line names a listed heading: matching them must not cost lines × entries.
     text = "Repeats\nTable of Contents\n" + "- Again\n" * MAX_TOC_ENTRIES
-    text += "Again\nText.\n" * 50_000
+    text += "Again\nText.\n" * ((MAX_LINES - MAX_TOC_ENTRIES - 2) // 2)
     article = within(DEADLINE, parse_article, text)
     assert article.table_of_contents == ["Again"] * MAX_TOC_ENTRIES
 
@@ -131,12 +136,13 @@ def test_contents_list_longer_than_the_limit_stays_a_list():
     )
     text += "".join(f"Part {n}\nText {n}.\n" for n in range(1, entries + 1))
     article = within(DEADLINE, parse_article, text)
-    assert article.table_of_contents == []
+    # The list stays a list in the text; the lines under it read as headings.
+    assert article.sections[0].body.count("- Part") == entries
     assert article.warnings == [
-        f"the table of contents lists {entries} headings (at most {MAX_TOC_ENTRIES}); "
-        "it was kept as a list"
+        f"line 2: the table of contents lists {entries} headings (at most "
+        f"{MAX_TOC_ENTRIES}); it was kept as a list"
     ]
-    assert article.sections[0].body.count("Part") == 2 * entries  # nothing dropped
+    assert flat(visible_text(article)).count("Part") == 2 * entries  # nothing dropped
 
 
 def test_the_import_command_reads_and_parses_a_hostile_file_in_time(tmp_path):
@@ -144,3 +150,38 @@ def test_the_import_command_reads_and_parses_a_hostile_file_in_time(tmp_path):
     path.write_text("Brackets\n\n" + brackets((MAX_FILE_BYTES - 20) // 3))
     out = io.StringIO()
     within(DEADLINE, call_command, "import_article", str(path), "--dry-run", stdout=out)
+
+
+# -- more lines than any article has --------------------------------------------
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+def test_more_lines_than_an_article_has_is_refused_in_one_line(markdown):
+    text = "Words\n" + "word\n" * MAX_LINES
+    with pytest.raises(ArticleParseError) as refused:
+        within(DEADLINE, parse_article, text, markdown=markdown)
+    assert str(refused.value) == (
+        f"the text has {MAX_LINES + 1:,} lines; an article has at most {MAX_LINES:,}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("markdown", [False, True])
+def test_the_longest_article_allowed_is_read_in_time(markdown):
+    words = ["harbour", "Harbour:", "Who?", "- item", "| a | b |", "Quay Street"]
+    lines = [words[n % len(words)] for n in range(MAX_LINES - 1)]
+    article = within(
+        DEADLINE, parse_article, "Words\n" + "\n".join(lines), markdown=markdown
+    )
+    assert article.title == "Words"
+
+
+@pytest.mark.slow
+def test_a_two_megabyte_file_of_one_word_lines_fails_fast_in_one_line(tmp_path):
+    # It used to take half a minute to read; now the line count stops it.
+    path = tmp_path / "words.md"
+    path.write_text(filled("Words\n", "word\n"), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        within(DEADLINE, call_command, "import_article", str(path), "--dry-run")
+    assert str(refused.value).startswith(f"{path}: the text has ")
+    assert "\n" not in str(refused.value)

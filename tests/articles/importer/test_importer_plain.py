@@ -46,7 +46,7 @@ def test_three_column_table_with_source_note():
     [table] = parse_article(NO_CONTENTS).tables
     assert table.rows[0] == ["Route", "Departs", "Arrives"]
     assert len(table.rows) == 3 and all(len(row) == 3 for row in table.rows)
-    assert table.caption == "Route, Departs and Arrives"
+    assert table.caption == ""  # none written: the editor gives it one
     assert table.source_note == "Harbour Board timetable"
 
 
@@ -99,8 +99,8 @@ def test_contents_headings_match_despite_case_quotes_dashes_and_spaces():
         "Reaction",
     ]
     assert article.warnings == [
-        "“A Heading Nobody Wrote” is listed in the table of contents but no line of "
-        "the text matches it"
+        "line 6: “A Heading Nobody Wrote” is listed in the table of contents but no "
+        "line of the text matches it"
     ]
 
 

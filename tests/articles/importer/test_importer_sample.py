@@ -19,11 +19,6 @@ SAMPLE_HEADINGS = [
     "Bilateral Meeting Prospects Dim",
     "Understanding Security Guarantees in International Conflicts",
     "Frequently Asked Questions",
-    "How might a shift in U.S. policy under a new administration impact the dynamics "
-    "of the conflict in Ukraine, considering Russia’s condemnation of current "
-    "international efforts?",
-    "Russia issues Warning as European Leaders and Zelenskyy convene in Paris Ahead "
-    "of trump Call",
     "Kremlin Condemns “Counterproductive” Discussions",
     "Key Concerns expressed by Russia",
     "The Paris Summit: Objectives and Participants",
@@ -31,6 +26,35 @@ SAMPLE_HEADINGS = [
     "Russia’s Domestic Political Landscape & Reform Challenges",
     "Internal Pressures & Potential for Instability",
     "Implications for Global Security",
+]
+
+DISCUSSION_QUESTION = (
+    "How might a shift in U.S. policy under a new administration impact the dynamics "
+    "of the conflict in Ukraine, considering Russia’s condemnation of current "
+    "international efforts?"
+)
+FOLLOW_UP = (
+    "Russia issues Warning as European Leaders and Zelenskyy convene in Paris Ahead "
+    "of trump Call"
+)
+# Kept as written, and each reported with its line.
+SAMPLE_WARNINGS = [
+    "line 24: “security Guarantees” — lower-case word at the start of a heading",
+    "line 28: “Donald trump” — a name with a lower-case part",
+    "line 28: “Emmanuel macron” — a name with a lower-case part",
+    "line 28: “paris” — lower-case, but written “Paris” elsewhere in the article",
+    "line 28: “later” — lower-case word at the start of a sentence",
+    "line 41: the table has no caption; write one in the admin, where it is "
+    "required, saying what the table shows",
+    "line 46: “emmanuel Macron” — a name with a lower-case part",
+    "line 55: “zelenskyy” — lower-case, but written “Zelenskyy” elsewhere in the "
+    "article",
+    "line 60: “trump” — lower-case, but written “Trump” elsewhere in the article",
+    "line 62: “kremlin” — lower-case, but written “Kremlin” elsewhere in the article",
+    "line 64: “ukraine” — lower-case, but written “Ukraine” elsewhere in the article",
+    "line 73: “russia” — lower-case, but written “Russia” elsewhere in the article",
+    "line 78: “ukraine” — lower-case, but written “Ukraine” elsewhere in the article",
+    "line 81: “while” — lower-case word at the start of a paragraph",
 ]
 
 SAMPLE_QUESTIONS = [
@@ -62,8 +86,9 @@ def test_sample_title_and_table_of_contents(sample):
         sample.title == "Russia Rejects Western Troops in Ukraine as Peace Talks Loom"
     )
     assert sample.table_of_contents == SAMPLE_HEADINGS
-    assert sample.warnings == []
+    assert sample.warnings == SAMPLE_WARNINGS
     assert not sample.is_markdown
+    assert sample.standfirst == ""  # the contents list follows the headline
 
 
 def test_sample_dateline_is_taken_from_the_lead(sample):
@@ -92,7 +117,8 @@ def test_sample_callout_then_table_then_paragraph_keep_their_order(sample):
 def test_sample_key_player_table(sample):
     [table] = sample.tables
     assert table.is_first_row_header
-    assert table.caption == "Key Player and Position"
+    # The text gives no caption, and the box above the table is not one.
+    assert table.caption == ""
     assert table.rows == [
         ["Key Player", "Position"],
         ["Volodymyr Zelenskyy", "President of Ukraine"],
@@ -141,9 +167,18 @@ def test_sample_lists(sample):
     assert internal.count("<li>") == 3
 
 
-def test_sample_headings_without_text_are_kept(sample):
-    assert section(sample, SAMPLE_HEADINGS[7]).body == ""
-    assert section(sample, SAMPLE_HEADINGS[8]).body == ""
+def test_sample_reader_question_is_the_discussion_question(sample):
+    assert sample.discussion_question == DISCUSSION_QUESTION
+    assert DISCUSSION_QUESTION not in [s.heading for s in sample.sections]
+
+
+def test_sample_second_story_is_a_follow_up_part_and_no_section_is_empty(sample):
+    [start] = [s for s in sample.sections if s.part_heading]
+    assert (start.part_heading, start.is_follow_up) == (FOLLOW_UP, True)
+    assert start.heading == "Kremlin Condemns “Counterproductive” Discussions"
+    assert start.body.startswith("Moscow has issued a stern warning")
+    for part in sample.sections:
+        assert part.body or part.tables or part.kind == "faq", part
 
 
 def test_sample_loses_no_text(sample_text, sample):
