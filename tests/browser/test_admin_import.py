@@ -50,13 +50,13 @@ def test_editor_previews_pasted_text_and_creates_a_draft(editor_tab):
 
     preview = page.get_by_role("region", name="Preview (nothing saved yet)")
     expect(preview).to_contain_text("Harbour Board Approves New Ferry Timetable")
-    expect(preview.get_by_role("list", name="Warnings (1)")).to_contain_text(
+    expect(preview.get_by_role("list", name="Warnings (2)")).to_contain_text(
         LOST_HEADING
     )
     sections = preview.get_by_role("list", name="Sections (5)")
     expect(sections.get_by_role("listitem")).to_have_count(6)  # five and a table
     expect(sections).to_contain_text("Did you know? (Callout box)")
-    expect(sections).to_contain_text("Table: Route and Fare, 3 rows × 2 columns")
+    expect(sections).to_contain_text("Table: no caption, 3 rows × 2 columns")
     expect(
         preview.get_by_role("list", name="Frequently asked questions (2)")
     ).to_contain_text("Will fares rise?")
@@ -102,7 +102,7 @@ def test_editor_uploads_a_markdown_file_and_sees_its_structure(editor_tab):
     expect(preview).to_contain_text("Read as: Markdown")
     expect(preview).to_contain_text("Byline: Ana Silva, Tom Reed")
     expect(preview.get_by_role("list", name="Sections (1)")).to_contain_text(
-        "Table: Year and Visitors, 3 rows × 2 columns"
+        "Table: no caption, 3 rows × 2 columns"
     )
     expect(page.get_by_role("button", name="Create draft")).to_be_visible()
     assert Article.objects.count() == 0
