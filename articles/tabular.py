@@ -49,6 +49,14 @@ def parse_table_text(text: str) -> list[list[str]]:
 
     Short rows are padded with empty cells so every row has the same width.
     """
+    return squared(read_table_text(text))
+
+
+def read_table_text(text: str) -> list[list[str]]:
+    """``parse_table_text`` without the padding: each row as wide as it was pasted.
+
+    Blank lines are dropped, so row numbers count the table's rows.
+    """
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line for line in normalised.split("\n") if line.strip()]
     if not lines:
@@ -69,7 +77,8 @@ def parse_table_text(text: str) -> list[list[str]]:
                 f"This text could not be read as a table ({error})."
             ) from None
     # A cell is one line of text; line breaks inside a quoted CSV cell become spaces.
-    return squared([[" ".join(cell.split()) for cell in row] for row in rows])
+    rows = [[" ".join(cell.split()) for cell in row] for row in rows]
+    return [row for row in rows if any(cell for cell in row)]
 
 
 def squared(rows: list[list[str]]) -> list[list[str]]:
@@ -115,7 +124,48 @@ def table_rows_errors(rows) -> list[str]:
     if max(widths) > MAX_TABLE_COLUMNS:
         return [f"A table may have at most {MAX_TABLE_COLUMNS} columns."]
     if len(widths) > 1:
-        return ["Every row must have the same number of cells."]
+        return ragged_rows_errors(rows)
     if any(len(c) > MAX_CELL_CHARS for r in rows for c in r):
         return [f"A cell may hold at most {MAX_CELL_CHARS} characters."]
     return []
+
+
+# A ragged table names this many of its odd rows, then says how many more.
+_RAGGED_ROWS_NAMED = 3
+
+
+def ragged_rows_errors(
+    rows: list[list[str]], *, has_header_row: bool = False
+) -> list[str]:
+    """Name the rows whose number of cells differs from the first row's (empty: none).
+
+    Counted from 1 as the editor sees them, each with its first cell so the
+    row can be found in a long paste.
+    """
+    width = len(rows[0]) if rows else 0
+    odd = [(n, row) for n, row in enumerate(rows[1:], start=2) if len(row) != width]
+    if not odd:
+        return []
+    first = "the header row" if has_header_row else "row 1"
+    errors = [
+        f"Row {n} has {_cells(len(row))}; {first} has {width}. Every "
+        f"row must have the same number of cells{_begins(n, row)}."
+        for n, row in odd[:_RAGGED_ROWS_NAMED]
+    ]
+    if len(odd) > _RAGGED_ROWS_NAMED:
+        more = len(odd) - _RAGGED_ROWS_NAMED
+        errors.append(
+            "1 more row differs too." if more == 1 else f"{more} more rows differ too."
+        )
+    return errors
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
+
+
+def _begins(number: int, row: list[str]) -> str:
+    cell = next((c for c in row if c), "")
+    if len(cell) > 30:
+        cell = cell[:30] + "…"
+    return f" (row {number} begins “{cell}”)" if cell else ""

@@ -273,8 +273,9 @@ class ImportForm(forms.Form):
         slug = self.cleaned_data["category"]
         return next((c for c in self.categories if c.slug == slug), None)
 
-    def save(self) -> Article:
-        """The new draft with all its parts, in one transaction.
+    def save(self, created_by=None) -> Article:
+        """The new draft with all its parts, in one transaction; ``created_by``
+        makes it that writer's own.
 
         Raises AlreadyImported when the category holds an article with the
         same address, ArticleParseError for an author or category that cannot
@@ -290,13 +291,17 @@ class ImportForm(forms.Form):
                 if category is None:
                     raise ArticleParseError("the category no longer exists")
             names = self.cleaned_data["authors"] or self.parsed.byline
-            return save_parsed_article(
+            article = save_parsed_article(
                 self.parsed,
                 category=category,
                 authors=[author_for(name) for name in names],
                 tags=self.cleaned_data["tags"],
                 publish=False,
             )
+            if created_by is not None:
+                Article.objects.filter(pk=article.pk).update(created_by=created_by)
+                article.created_by = created_by
+            return article
 
 
 @dataclass
@@ -359,7 +364,7 @@ def import_article_view(
     if form.is_bound and form.is_valid():
         if "_create" in request.POST:
             try:
-                article = form.save()
+                article = form.save(created_by=request.user)
             except AlreadyImported as already:
                 existing = already.article
             except ArticleParseError as error:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 
 from ..models import Author, Category
+from .slugs import FreeSlugFormMixin
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = FreeSlugFormMixin
     list_display = ["name", "slug", "position", "is_in_navigation", "comment_policy"]
     list_editable = ["position", "is_in_navigation"]
     list_filter = ["is_in_navigation", "comment_policy"]
@@ -21,8 +23,19 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
 
 
+class AuthorForm(FreeSlugFormMixin):
+    # The admin makes the form for Author from the fields it shows.
+    class Meta:
+        help_texts = {
+            # What renaming does now: the old address redirects (articles/moves.py).
+            "slug": "The author's page is /authors/slug/. Changing it keeps the old "
+            "address working with a permanent redirect.",
+        }
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorForm
     list_display = ["name", "role", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "role"]

@@ -1,4 +1,4 @@
-"""Old addresses of articles and categories, which answer with a 301."""
+"""Old addresses of articles, categories, authors and tags, which answer with a 301."""
 
 from __future__ import annotations
 
@@ -84,3 +84,59 @@ class CategoryRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.old_slug}/ → {self.category}"
+
+
+class RenamedSlug(models.Model):
+    """A slug something used to have: its old page answers with a 301 to the new one.
+
+    Kept when an author or a tag is given a new slug (``articles/moves.py``),
+    dropped when something takes the slug again, and deleted with its owner.
+    """
+
+    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @classmethod
+    def remember(cls, owner: models.Model, old_slug: str) -> None:
+        """``owner`` moved from ``old_slug`` to its current slug."""
+        field = cls.owner_field
+        cls.objects.filter(old_slug=owner.slug).delete()
+        cls.objects.update_or_create(old_slug=old_slug, defaults={field: owner})
+
+    @classmethod
+    def forget(cls, slug: str) -> bool:
+        """``slug`` is in use again: its page is no longer a redirect (True: it was)."""
+        deleted, _ = cls.objects.filter(old_slug=slug).delete()
+        return bool(deleted)
+
+
+class AuthorRedirect(RenamedSlug):
+    """A slug an author used to have; /authors/<old>/ answers with a 301."""
+
+    owner_field = "author"
+    author = models.ForeignKey(
+        "articles.Author", on_delete=models.CASCADE, related_name="redirects"
+    )
+
+    class Meta(RenamedSlug.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"/authors/{self.old_slug}/ → {self.author_id}"
+
+
+class TagRedirect(RenamedSlug):
+    """A slug a tag used to have; /tags/<old>/ answers with a 301."""
+
+    owner_field = "tag"
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(RenamedSlug.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"/tags/{self.old_slug}/ → {self.tag_id}"

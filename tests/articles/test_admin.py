@@ -37,6 +37,8 @@ def _article_form(for_category, **overrides) -> dict:
         "lead_image_credit": "",
         "is_commenting_open": "on",
         "comment_prompt": "Share your thoughts: is the budget fair?",
+        # Pictures in the text: none (tests/articles/desk/test_figures.py).
+        **_inline("figures", []),
     }
     data.update(overrides)
     return data
@@ -151,6 +153,7 @@ def test_editor_can_swap_two_sections(editor_client):
     data.update(_inline("bylines", []))
     data.update(_inline("tables", []))
     data.update(_inline("faq_items", []))
+    data.update(_inline("corrections", []))
     data.update(
         _inline(
             "sections",
@@ -200,7 +203,11 @@ def test_article_changelist_lists_and_searches(
 
 
 def test_publish_action_makes_drafts_public(editor_client, anon):
-    drafts = [make_article(status="draft", published_at=None) for _ in range(2)]
+    # Publishing checks want a byline (tests/articles/desk/test_checks.py).
+    drafts = [
+        make_article(status="draft", published_at=None, authors=[make_author()])
+        for _ in range(2)
+    ]
     response = editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_now", "_selected_action": [a.pk for a in drafts]},
@@ -236,6 +243,8 @@ def test_moderation_actions_record_who_decided(admin_client, admin_user):
 def _add_article(editor_client, **inlines) -> object:
     data = _article_form(make_category(), status="published")
     data["published_at_0"], data["published_at_1"] = "2026-01-01", "09:00:00"
+    # Publishing checks want a byline (tests/articles/desk/test_checks.py).
+    inlines.setdefault("bylines", [{"author": make_author().pk, "position": 0}])
     for prefix in ("bylines", "sections", "tables", "faq_items"):
         data.update(_inline(prefix, inlines.get(prefix, [])))
     return editor_client.post(reverse("admin:articles_article_add"), data)

@@ -562,3 +562,9 @@ def test_unknown_category_and_long_names_are_refused(editor_client):
         f"A tag may have at most 100 characters: “{'t' * 40}…”."
     ]
     assert counts() == (0,) * 7
+
+
+def test_an_imported_draft_is_its_importers_own(editor, editor_client):
+    response = editor_client.post(import_url(), form_data(_create="1"))
+    assert response.status_code == 302
+    assert Article.objects.get(slug=PLAIN_SLUG).created_by == editor

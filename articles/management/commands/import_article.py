@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import reversion
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
@@ -139,7 +140,8 @@ class Command(BaseCommand):
         for warning in parsed.warnings:
             self.stderr.write(self.style.WARNING(f"{path}: warning: {warning}"))
         try:
-            with transaction.atomic():
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment("Imported with manage.py import_article")
                 category = category_for(
                     options["category"] or DEFAULT_CATEGORY,
                     create=options["create_category"] or not options["category"],

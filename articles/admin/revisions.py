@@ -1,0 +1,603 @@
+"""Revisions of articles at the desk, and changes to live articles that wait.
+
+``RevisionsMixin`` goes among ArticleAdmin's bases, after WorkflowMixin:
+
+- **Revisions** (django-reversion): every save at the desk keeps the article
+  with its parts (``articles.revisions.PARTS``) and tags, with who and when;
+  so do the list's actions and the import page (``kept_as_revision``).
+  The history lists them; two are compared (django-reversion-compare's view,
+  showing ``articles.revisions.diff_states``) and one is restored, parts
+  included. A restore keeps the article's status and publication time.
+- **Changes to a live article wait**: saving a live article keeps the
+  changes as its ``PendingEdit`` and leaves the live rows as they were. The
+  form is saved as usual inside the admin's transaction, the result is read,
+  and the transaction is rolled back (``_Saved`` carries the result out). An
+  article with a pending edit opens with the pending version: the change
+  view runs inside ``pending_world``, which is always rolled back. Staff
+  preview the pending version and see what it changes; an editor (with the
+  publish permission) publishes it or discards it. Unpublishing at the form
+  is not an edit: an editor's save that takes the article off the site is
+  kept at once.
+- **History entries say what changed**, from the stored article before and
+  after the save, so an inline form that was re-sent unchanged is not named.
+
+A system check (articles.E101) names any inline of the change form whose
+model ``PARTS`` does not hold: its changes to a live article would be lost.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth.models import AnonymousUser
+from django.core import checks
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, router, transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.mixins import CompareResult
+
+from ..models import Article, PendingEdit
+from ..revisions import (
+    PARTS,
+    apply_state,
+    diff_states,
+    number_new_parts,
+    part_numbers,
+    publish_pending,
+    state_of,
+    state_of_version,
+    with_publication_of,
+)
+from ..roles import PUBLISH_PERMISSION
+
+PUBLISHED = Article.Status.PUBLISHED
+
+# What a request learnt on its way, kept on the request object.
+_EDITING = "_desk_revisions_editing"
+_BEFORE = "_desk_revisions_before"
+_AFTER = "_desk_revisions_after"
+
+
+@dataclass
+class _Editing:
+    """A change form request on an article that is live or has a pending edit."""
+
+    article_id: int
+    was_live: bool
+    edit: PendingEdit | None
+    stored_parts: dict[str, set[int]]
+
+
+class _Saved(Exception):
+    """The form was saved: roll the transaction back and keep ``state`` instead."""
+
+    def __init__(self, state: dict, message: str, *, pending: bool) -> None:
+        super().__init__(message)
+        self.state = state
+        self.message = message
+        self.pending = pending
+
+
+class _Shown(Exception):
+    """A page was rendered in the pending version: roll it back, answer with it."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("rendered")
+        self.response = response
+
+
+def _number(object_id: str) -> int | None:
+    value = unquote(str(object_id))
+    return int(value) if value.isdigit() else None
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _who(user) -> str:
+    if user is None:
+        return "someone no longer on the desk"
+    return user.get_full_name() or user.get_username()
+
+
+class RevisionsMixin(CompareVersionAdmin):
+    """For ArticleAdmin: revisions, compare and restore, and pending edits."""
+
+    object_history_template = "admin/articles/article/revision_history.html"
+    compare_template = "admin/articles/article/revision_compare.html"
+    revision_template = "admin/articles/article/revision_version.html"
+    pending_template = "admin/articles/article/pending_changes.html"
+    # VersionAdmin swaps in its own list template; the article list keeps its.
+    change_list_template = None
+    history_latest_first = True
+
+    class Media:
+        # The notice of changes not yet live on the change form.
+        css = {"all": ["css/desk-revisions.css"]}
+
+    def check(self, **kwargs) -> list[checks.CheckMessage]:
+        errors = super().check(**kwargs)
+        kept = set(PARTS.values())
+        # The inlines of a saved article's form, mixins' additions included.
+        request = HttpRequest()
+        request.user = AnonymousUser()
+        for inline in self.get_inlines(request, self.model(pk=0)):
+            if inline.model not in kept:
+                errors.append(
+                    checks.Error(
+                        f"{inline.__name__} edits {inline.model.__name__}, which "
+                        "revisions and pending edits do not keep: its changes to "
+                        "a live article would be lost.",
+                        hint="Add the model to articles.revisions.PARTS.",
+                        obj=type(self),
+                        id="articles.E101",
+                    )
+                )
+        return errors
+
+    def has_publish_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def may_discard(self, request: HttpRequest, edit: PendingEdit) -> bool:
+        """Editors discard any pending edit; whoever saved one may take it back."""
+        return (
+            self.has_publish_permission(request) or edit.saved_by_id == request.user.pk
+        )
+
+    @contextmanager
+    def kept_as_revision(self, request: HttpRequest, comment: str):
+        """What a POST saves within is one revision by its user."""
+        if request.method != "POST":
+            yield
+            return
+        with self.create_revision(request):
+            reversion.set_comment(comment)
+            yield
+
+    # -- addresses -----------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/pending/",
+                view(self.pending_changes_view),
+                name=f"{info}_pending",
+            ),
+            path(
+                "<path:object_id>/pending/publish/",
+                view(self.publish_pending_view),
+                name=f"{info}_pending_publish",
+            ),
+            path(
+                "<path:object_id>/pending/discard/",
+                view(self.discard_pending_view),
+                name=f"{info}_pending_discard",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                view(self.restore_view),
+                name=f"{info}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name: str, *args) -> str:
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}",
+            args=[quote(arg) for arg in args],
+        )
+
+    def pending_links(self, request: HttpRequest, edit: PendingEdit) -> dict:
+        """What the change form's notice and the history say about a pending edit."""
+        return {
+            "edit": edit,
+            "who": _who(edit.saved_by),
+            "when": edit.saved_at,
+            "preview_url": reverse("articles:pending-preview", args=[edit.article_id]),
+            "changes_url": self._url("pending", edit.article_id),
+            "may_publish": self.has_publish_permission(request),
+        }
+
+    # -- saving at the change form -------------------------------------------
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        article_id = _number(object_id)
+        edit = was_live = None
+        if article_id is not None:
+            edit = (
+                PendingEdit.objects.select_related("saved_by")
+                .filter(article_id=article_id)
+                .first()
+            )
+            was_live = Article.objects.published().filter(pk=article_id).exists()
+        if edit is None and not (was_live and request.method == "POST"):
+            return super().change_view(request, object_id, form_url, extra_context)
+        request.__dict__[_EDITING] = _Editing(
+            article_id, was_live, edit, part_numbers(article_id)
+        )
+        try:
+            with transaction.atomic(using=router.db_for_write(Article)):
+                if edit is not None and not self._enter_pending(request, edit):
+                    request.__dict__[_EDITING].edit = edit = None
+                response = super().change_view(
+                    request, object_id, form_url, extra_context
+                )
+                if edit is not None:
+                    if isinstance(response, SimpleTemplateResponse):
+                        response.render()
+                    raise _Shown(response)
+        except _Shown as shown:
+            response = shown.response
+        except _Saved as saved:
+            editing = request.__dict__.pop(_EDITING)
+            if saved.pending:
+                return self._keep_pending(request, editing, saved)
+            return self._keep_now(request, editing, saved)
+        finally:
+            request.__dict__.pop(_EDITING, None)
+        return response
+
+    def _enter_pending(self, request: HttpRequest, edit: PendingEdit) -> bool:
+        """Put the pending version in the database (for this transaction only)."""
+        try:
+            with transaction.atomic():
+                apply_state(edit.article_id, edit.state, keep_numbers=True)
+        except DatabaseError as error:
+            # E.g. its address was taken by another article meanwhile.
+            messages.error(
+                request,
+                format_html(
+                    "The changes not yet live no longer fit this article ({}): "
+                    'the form shows the live version. <a href="{}">See them</a> '
+                    "to discard them, or save the form to replace them.",
+                    str(error).splitlines()[0][:200],
+                    self._url("pending", edit.article_id),
+                ),
+            )
+            return False
+        return True
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change) -> None:
+        if change:
+            request.__dict__[_BEFORE] = (obj.pk, state_of(obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """What the save changed in the stored article; unchanged parts go unnamed."""
+        pk, before = request.__dict__.pop(_BEFORE, (None, None))
+        if add or before is None or pk != form.instance.pk:
+            return super().construct_change_message(request, form, formsets, add)
+        after = state_of(pk)
+        request.__dict__[_AFTER] = (pk, after)
+        return diff_states(before, after).summary()
+
+    def log_change(self, request: HttpRequest, obj, message):
+        editing: _Editing | None = request.__dict__.get(_EDITING)
+        if editing is not None and editing.article_id == obj.pk:
+            pending = editing.was_live and (
+                obj.status == PUBLISHED or not self.has_publish_permission(request)
+            )
+            if pending or editing.edit is not None:
+                pk, after = request.__dict__.pop(_AFTER, (None, None))
+                if pk != obj.pk:
+                    after = state_of(obj.pk)
+                state = number_new_parts(after, editing.stored_parts)
+                raise _Saved(state, message, pending=pending)
+        return super().log_change(request, obj, message)
+
+    def _keep_pending(
+        self, request: HttpRequest, editing: _Editing, saved: _Saved
+    ) -> HttpResponse:
+        """The live article is as it was: keep the saved version as its pending edit."""
+        base = editing.edit.base if editing.edit else state_of(editing.article_id)
+        # The status is the desk's decision, not an edit's: it stays.
+        state = saved.state
+        state["article"]["status"] = base["article"].get("status")
+        changes = diff_states(base, state)
+        article = Article.objects.get(pk=editing.article_id)
+        if not changes:
+            # Back to what readers see: nothing waits any more.
+            PendingEdit.objects.filter(article=article).delete()
+            self.log_change(request, article, "No changes from the live version")
+            messages.info(request, "No changes: readers see the article as it is.")
+            return self._after_save(request, article)
+        PendingEdit.objects.update_or_create(
+            article=article,
+            defaults={
+                "state": state,
+                "base": base,
+                "summary": changes.summary(),
+                "saved_by": request.user,
+                "saved_at": timezone.now(),
+            },
+        )
+        self.log_change(request, article, f"Not yet live: {saved.message}")
+        messages.success(
+            request,
+            format_html(
+                "Changes saved, not yet live — publish them when ready. "
+                '<a href="{}">Preview them</a> or <a href="{}">see what changed</a>.',
+                reverse("articles:pending-preview", args=[article.pk]),
+                self._url("pending", article.pk),
+            ),
+        )
+        return self._after_save(request, article)
+
+    def _after_save(self, request: HttpRequest, article: Article) -> HttpResponse:
+        """Where the admin's save buttons lead: the form again, a new one, the list."""
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.get_full_path())
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(self._url("add"))
+        return self.response_post_save_change(request, article)
+
+    def _keep_now(
+        self, request: HttpRequest, editing: _Editing, saved: _Saved
+    ) -> HttpResponse:
+        """A save that takes effect at once (an unpublish), from the pending version."""
+        with transaction.atomic(), self.create_revision(request):
+            message = diff_states(state_of(editing.article_id), saved.state).summary()
+            article = apply_state(editing.article_id, saved.state)
+            PendingEdit.objects.filter(article_id=article.pk).delete()
+            self.log_change(request, article, message)
+        return self.response_change(request, article)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        editing: _Editing | None = request.__dict__.get(_EDITING)
+        if editing is not None and editing.edit is not None:
+            context["pending_notice"] = self.pending_links(request, editing.edit)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # Not VersionAdmin's, which opens a revision for every request: reading
+        # the list saves nothing, and an action (publish, return to draft) is
+        # kept as a revision that says where it came from.
+        with self.kept_as_revision(
+            request, "Changed with an action on the article list"
+        ):
+            return super(VersionAdmin, self).changelist_view(request, extra_context)
+
+    # -- pending edits ---------------------------------------------------------
+
+    def _article(self, request: HttpRequest, object_id: str, *, change: bool):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_or_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _page(self, request: HttpRequest, template: str, context: dict):
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            template,
+            {**self.admin_site.each_context(request), "opts": self.opts, **context},
+        )
+
+    def pending_changes_view(self, request: HttpRequest, object_id: str):
+        """What publishing the pending edit changes, with Publish and Discard."""
+        article = self._article(request, object_id, change=False)
+        edit = (
+            PendingEdit.objects.select_related("saved_by")
+            .filter(article=article)
+            .first()
+        )
+        if edit is None:
+            messages.info(request, "This article has no changes waiting to go live.")
+            return HttpResponseRedirect(self._url("change", article.pk))
+        return self._page(
+            request,
+            self.pending_template,
+            {
+                "title": "Changes not yet live",
+                "subtitle": article.title,
+                "original": article,
+                "diff": diff_states(state_of(article.pk), edit.state),
+                "pending": self.pending_links(request, edit),
+                "may_publish": self.has_publish_permission(request)
+                and self.has_change_permission(request, article),
+                "may_discard": self.may_discard(request, edit)
+                and self.has_change_permission(request, article),
+                "publish_url": self._url("pending_publish", article.pk),
+                "discard_url": self._url("pending_discard", article.pk),
+                "change_url": self._url("change", article.pk),
+            },
+        )
+
+    def publish_pending_view(self, request: HttpRequest, object_id: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id, change=True)
+        if not self.has_publish_permission(request, article):
+            raise PermissionDenied
+        edit = get_object_or_404(
+            PendingEdit.objects.select_related("saved_by"), article=article
+        )
+        note = (
+            f"Published the changes saved by {_who(edit.saved_by)} on "
+            f"{_when(edit.saved_at)}: {edit.summary}"
+        )
+        try:
+            with transaction.atomic(), self.create_revision(request):
+                article = publish_pending(edit)
+                self.log_change(request, article, note)
+        except DatabaseError as error:
+            messages.error(
+                request,
+                "The changes could not be published and the article is as it "
+                f"was: {str(error).splitlines()[0][:200]}. Open the article to "
+                "fix them, or discard them.",
+            )
+            return HttpResponseRedirect(self._url("pending", article.pk))
+        messages.success(
+            request,
+            "Changes published: readers see them now."
+            if article.is_public
+            else "Changes saved to the article; readers do not see it.",
+        )
+        return HttpResponseRedirect(self._url("change", article.pk))
+
+    def discard_pending_view(self, request: HttpRequest, object_id: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id, change=True)
+        edit = get_object_or_404(
+            PendingEdit.objects.select_related("saved_by"), article=article
+        )
+        if not self.may_discard(request, edit):
+            raise PermissionDenied
+        edit.delete()
+        self.log_change(
+            request,
+            article,
+            f"Discarded the changes saved by {_who(edit.saved_by)} on "
+            f"{_when(edit.saved_at)}: {edit.summary}",
+        )
+        messages.success(request, "Changes discarded: the article stays as it was.")
+        return HttpResponseRedirect(self._url("change", article.pk))
+
+    # -- history, compare, restore ---------------------------------------------
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        article_id = _number(object_id)
+        edit = (
+            PendingEdit.objects.select_related("saved_by")
+            .filter(article_id=article_id)
+            .first()
+            if article_id
+            else None
+        )
+        context = {
+            "pending": self.pending_links(request, edit) if edit else None,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        article = self._article(request, object_id, change=False)
+        context = {
+            "may_restore": self.has_change_permission(request, article),
+            **(extra_context or {}),
+        }
+        return super().compare_view(request, object_id, context)
+
+    def compare(self, obj: Article, version1: Version, version2: Version):
+        """The same differences as everywhere at the desk (articles.revisions)."""
+        diff = diff_states(state_of_version(version1), state_of_version(version2))
+        return CompareResult(diff=diff, has_unfollowed_fields=False)
+
+    def _version(self, article: Article, version_id) -> Version:
+        return get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+
+    def revision_view(
+        self, request: HttpRequest, object_id: str, version_id, extra_context=None
+    ):
+        """One version and what restoring it would change; no revert form."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        article = self._article(request, object_id, change=False)
+        version = self._version(article, version_id)
+        current = state_of(article.pk)
+        restored = with_publication_of(state_of_version(version), current)
+        return self._page(
+            request,
+            self.revision_template,
+            {
+                "title": f"The version of {_when(version.revision.date_created)}",
+                "subtitle": article.title,
+                "original": article,
+                "version": version,
+                "who": _who(version.revision.user),
+                "diff": diff_states(current, restored),
+                "may_restore": self.has_change_permission(request, article),
+                "restore_url": self._url("restore", article.pk, version.pk),
+                "history_url": self._url("history", article.pk),
+                "is_live": article.is_public,
+            },
+        )
+
+    def restore_view(self, request: HttpRequest, object_id: str, version_id: int):
+        """Bring a version back, parts included; a live article gets it pending."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id, change=True)
+        version = self._version(article, version_id)
+        when = _when(version.revision.date_created)
+        current = state_of(article.pk)
+        state = with_publication_of(state_of_version(version), current)
+        summary = diff_states(current, state).summary()
+        if article.is_public:
+            edit = PendingEdit.objects.filter(article=article).first()
+            base = edit.base if edit else current
+            state = number_new_parts(state, part_numbers(article.pk))
+            PendingEdit.objects.update_or_create(
+                article=article,
+                defaults={
+                    "state": state,
+                    "base": base,
+                    "summary": diff_states(base, state).summary(),
+                    "saved_by": request.user,
+                    "saved_at": timezone.now(),
+                },
+            )
+            self.log_change(
+                request, article, f"Not yet live: restored the version of {when}"
+            )
+            messages.success(
+                request,
+                format_html(
+                    "The version of {} is restored as changes not yet live — "
+                    'publish them when ready. <a href="{}">See what changed</a>.',
+                    when,
+                    self._url("pending", article.pk),
+                ),
+            )
+        else:
+            with transaction.atomic(), self.create_revision(request):
+                apply_state(article.pk, state)
+                self.log_change(
+                    request, article, f"Restored the version of {when}: {summary}"
+                )
+            messages.success(request, f"The version of {when} is restored.")
+        return HttpResponseRedirect(self._url("change", article.pk))
