@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import linebreaks
 
 from articles.models import Article
+from articles.page_tags import article_tag
 from newsroom.caching import depends_on
 from newsroom.syndication import FEED_LENGTH, NewsFeed
 
@@ -25,7 +26,7 @@ class ArticleCommentsFeed(NewsFeed):
         article = get_object_or_404(
             Article.objects.published().select_related("category"), pk=pk
         )
-        depends_on(request, discussion_tag(article.pk))
+        depends_on(request, discussion_tag(article.pk), article_tag(article.pk))
         return article
 
     def title(self, obj: Article) -> str:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
+from articles.page_tags import article_tag, category_tag
 from articles.pagination import page_number
 from newsroom.caching import depends_on, public_page
 
@@ -23,7 +24,12 @@ def article_comments(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("category"), pk=article_pk
     )
-    depends_on(request, discussion_tag(article.pk))
+    depends_on(
+        request,
+        discussion_tag(article.pk),
+        article_tag(article.pk),
+        category_tag(article.category_id),
+    )
     number = page_number(request)
     loaded = discussion.load(article, number)
     if number > 1 and not loaded.threads:
@@ -38,13 +44,21 @@ def article_comments(request: HttpRequest, article_pk: int) -> HttpResponse:
 @public_page(query=("page",))
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """One comment and all its replies."""
-    # The tag's version is read before the comment, as depends_on requires.
-    article_id = (
-        Comment.objects.filter(pk=pk).values_list("article_id", flat=True).first()
+    # The article's title and comment policy show too.
+    found = (
+        Comment.objects.filter(pk=pk)
+        .values_list("article_id", "article__category_id")
+        .first()
     )
-    if article_id is None:
+    if found is None:
         raise Http404("No such comment.")
-    depends_on(request, discussion_tag(article_id))
+    article_id, category_id = found
+    depends_on(
+        request,
+        discussion_tag(article_id),
+        article_tag(article_id),
+        category_tag(category_id),
+    )
     comment = get_object_or_404(
         Comment.objects.visible()
         .filter(parent__isnull=True)

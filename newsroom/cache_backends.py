@@ -1,4 +1,4 @@
-"""Cache backends with bounded entries, and a Redis that is given up on quickly.
+"""Cache backends with bounded entries, files shared by processes, and a Redis given up on quickly.
 
 Every entry lives at most NEWSROOM_CACHE_MAX_SECONDS, whatever lifetime the
 caller asked for ("forever" included), and an entry larger than
@@ -11,19 +11,34 @@ failed during a request it is not asked again until that request ends: every
 later call fails at once with a ``redis.exceptions.ConnectionError``, which
 callers already handle as "cache unreachable" (newsroom.caching.CACHE_ERRORS).
 A stalled Redis so costs a reader one timeout, not one per cache call.
+
+Without Redis, the default is ``FileCache``: one folder that every process of
+the machine shares (gunicorn's workers, ``manage.py`` commands), so a change
+made in one process is seen by all of them at once. Writes replace whole
+files atomically; ``add``, ``incr`` and ``touch`` take a lock on the key (an
+``flock`` on one of a few lock files), so a page lock is held by one request
+and a rate-limit counter loses no count, across processes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import logging
+import os
 import pickle
+import shutil
+import struct
+import tempfile
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import locmem, redis
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.signals import request_finished, request_started
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -79,6 +94,174 @@ class _BoundedEntries:
 
 class LocMemCache(_BoundedEntries, locmem.LocMemCache):
     """This process's memory, for development and single-process sites."""
+
+
+_MISSING = object()
+# An entry file: its expiry (seconds since the epoch) as a double, then the pickle.
+_EXPIRY = struct.Struct("<d")
+_LOCK_FILES = 64
+# Every this many writes (at most a tenth of MAX_ENTRIES), a process checks
+# the folder's size: it stays within a tenth over MAX_ENTRIES.
+_CULL_EVERY = 100
+
+
+class _FileStore(BaseCache):
+    """Entries as files under ``location``/ab/cdef…, named by a hash of the key."""
+
+    def __init__(self, location: str, params: dict) -> None:
+        super().__init__(params)
+        self._dir = os.path.abspath(location)
+        self._writes = 0
+
+    # Files
+
+    def _path(self, key: str, version: int | None) -> str:
+        key = self.make_and_validate_key(key, version=version)
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return os.path.join(self._dir, digest[:2], digest[2:] + ".entry")
+
+    def _read(self, path: str, *, expired_too: bool = False) -> tuple[Any, float]:
+        """The value and expiry in ``path``; ``_MISSING`` when absent or expired."""
+        try:
+            with open(path, "rb") as entry:
+                (expiry,) = _EXPIRY.unpack(entry.read(_EXPIRY.size))
+                if expiry < time.time() and not expired_too:
+                    value = _MISSING
+                else:
+                    value = pickle.loads(entry.read())
+        except FileNotFoundError:
+            return _MISSING, 0.0
+        except (EOFError, pickle.UnpicklingError, struct.error):
+            return _MISSING, 0.0  # not one of ours: overwritten later
+        # An expired file stays until it is overwritten or culled: removing it
+        # here could remove a fresh one another process just put in its place.
+        return value, expiry
+
+    def _write(self, path: str, value: Any, expiry: float) -> None:
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as entry:
+                entry.write(_EXPIRY.pack(expiry))
+                entry.write(pickle.dumps(value, self.pickle_protocol))
+            os.replace(temporary, path)  # readers see the old file or the new one
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(temporary)
+            raise
+        self._writes += 1
+        if self._writes % max(1, min(_CULL_EVERY, self._max_entries // 10)) == 0:
+            self._cull()
+
+    def _expiry(self, timeout: Any) -> float:
+        expiry = self.get_backend_timeout(timeout)
+        return float("inf") if expiry is None else expiry
+
+    @contextlib.contextmanager
+    def _locked(self, path: str) -> Iterator[None]:
+        """Hold the lock of ``path`` against every process using this folder."""
+        folder = os.path.join(self._dir, "locks")
+        os.makedirs(folder, exist_ok=True)
+        stripe = int(os.path.basename(path)[:4], 16) % _LOCK_FILES
+        handle = os.open(os.path.join(folder, f"{stripe}.lock"), os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
+
+    def _entries(self) -> list[os.DirEntry]:
+        found = []
+        with contextlib.suppress(FileNotFoundError):
+            for folder in os.scandir(self._dir):
+                if folder.is_dir() and folder.name != "locks":
+                    found += [
+                        f for f in os.scandir(folder.path) if f.name.endswith(".entry")
+                    ]
+        return found
+
+    def _cull(self) -> None:
+        """Over MAX_ENTRIES: drop what has expired, then the oldest files."""
+        entries = self._entries()
+        if len(entries) <= self._max_entries:
+            return
+        kept = []
+        for entry in entries:
+            if self._read(entry.path)[0] is _MISSING:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+            else:
+                kept.append(entry)
+        excess = len(kept) - self._max_entries * 9 // 10
+        if excess > 0:
+            kept.sort(key=_written_at)
+            for entry in kept[:excess]:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+
+    # The cache API
+
+    def get(self, key, default=None, version=None):
+        value, _ = self._read(self._path(key, version))
+        return default if value is _MISSING else value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._write(self._path(key, version), value, self._expiry(timeout))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        path = self._path(key, version)
+        with self._locked(path):
+            if self._read(path)[0] is not _MISSING:
+                return False
+            self._write(path, value, self._expiry(timeout))
+            return True
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        path = self._path(key, version)
+        with self._locked(path):
+            value, _ = self._read(path)
+            if value is _MISSING:
+                return False
+            self._write(path, value, self._expiry(timeout))
+            return True
+
+    def incr(self, key, delta=1, version=None):
+        path = self._path(key, version)
+        with self._locked(path):
+            value, expiry = self._read(path)
+            if value is _MISSING:
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            self._write(path, value, expiry)  # the count keeps its expiry
+            return value
+
+    def delete(self, key, version=None):
+        try:
+            os.remove(self._path(key, version))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def has_key(self, key, version=None):
+        return self._read(self._path(key, version))[0] is not _MISSING
+
+    def clear(self):
+        with contextlib.suppress(FileNotFoundError):
+            for folder in os.scandir(self._dir):
+                if folder.is_dir() and folder.name != "locks":
+                    shutil.rmtree(folder.path, ignore_errors=True)
+
+
+def _written_at(entry: os.DirEntry) -> float:
+    try:
+        return entry.stat().st_mtime
+    except FileNotFoundError:  # removed by another process meanwhile
+        return 0.0
+
+
+class FileCache(_BoundedEntries, _FileStore):
+    """Files in one folder, shared by every process of one machine (the default)."""
 
 
 class RedisCache(_BoundedEntries, redis.RedisCache):

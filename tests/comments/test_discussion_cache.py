@@ -62,10 +62,12 @@ def test_article_page_query_count_does_not_grow_with_comments(
         for n in range(count - count // 2)
         if parents
     )
-    # article + category, bylines, tags, sections, tables, FAQ, related,
-    # previous/next, navigation, next scheduled time, comment threads with the
-    # total, replies of the threads shown = 12, with 0 or 500 comments alike.
-    with django_assert_num_queries(12):
+    # article + category, bylines, tags, sections, tables, FAQ, figures,
+    # corrections, related, previous/next, navigation, next scheduled time,
+    # comment threads with the total, replies of the threads shown = 14, with
+    # 0 or 500 comments alike (the article's own text is stored once rendered:
+    # tests/articles/test_cold_path.py).
+    with django_assert_num_queries(14):
         response = anon.get(article.get_absolute_url())
     html = response.content.decode()
     if count:

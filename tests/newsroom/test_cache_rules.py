@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from newsroom.caching import _renew_tags
+from newsroom.caching import invalidate_now
 from newsroom.middleware import RequestGuardMiddleware
 
 from .urls_cache_probe import renders
@@ -35,13 +35,13 @@ def test_a_page_that_used_a_csrf_token_is_never_stored(anon):
 def test_a_tagged_page_is_rendered_again_after_its_tag_changes(anon):
     first = anon.get("/tagged/")
     assert anon.get("/tagged/").content == first.content  # a hit
-    _renew_tags(("probe:1",))
+    invalidate_now(["probe:1"])
     assert anon.get("/tagged/").content != first.content
 
 
 def test_a_page_whose_tag_version_is_lost_is_rendered_again(anon):
     first = anon.get("/tagged/")
-    cache.delete("tag:probe:1")
+    cache.delete("version:probe:1")
     assert anon.get("/tagged/").content != first.content
 
 

@@ -1,3 +1,4 @@
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -109,3 +110,103 @@ def test_tracking_parameters_neither_split_the_cache_nor_reach_the_page(anon):
     html = anon.get(url, {"page": 2, "utm_source": "mail"}).content.decode()
     assert "utm_source" not in html
     assert f'<link rel="canonical" href="http://testserver{url}?page=2">' in html
+
+
+def test_public_pages_tell_proxies_to_keep_them_briefly(anon, settings):
+    settings.NEWSROOM_BROWSER_CACHE_SECONDS = 0
+    settings.NEWSROOM_SHARED_CACHE_SECONDS = 5
+    settings.NEWSROOM_PAGE_STALE_SECONDS = 4
+    article = make_article()
+    for outcome in ("miss", "hit"):
+        response = anon.get(article.get_absolute_url())
+        assert response["X-Cache"] == outcome
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert directives == {
+            "public",
+            "max-age=0",
+            "s-maxage=5",
+            "stale-while-revalidate=4",
+        }
+        assert "Set-Cookie" not in response.headers
+        assert response["Vary"] == "Accept-Encoding"
+
+
+def test_a_conditional_request_is_answered_from_the_stored_copy(
+    anon, django_assert_num_queries
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    first = anon.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('W/"')
+    with django_assert_num_queries(0):
+        again = anon.get(url, HTTP_IF_NONE_MATCH=etag)
+        since = anon.get(url, HTTP_IF_MODIFIED_SINCE=modified)
+    for response in (again, since):
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["X-Cache"] == "hit"
+        assert "public" in response["Cache-Control"]
+    article.title = "A new headline"
+    article.save()
+    changed = anon.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_pages_are_compressed_once_and_inflate_to_the_same_page(anon, monkeypatch):
+    import brotli
+
+    from newsroom.caching import copies
+
+    article = make_article()
+    url = article.get_absolute_url()
+    # Rendered and compressed for a browser taking brotli…
+    first = anon.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+    assert (first["X-Cache"], first["Content-Encoding"]) == ("miss", "br")
+
+    def no_compression(*args, **kwargs):
+        raise AssertionError("a hit compressed the page again")
+
+    monkeypatch.setattr(copies.gzip, "compress", no_compression)
+    monkeypatch.setattr(copies.brotli, "compress", no_compression)
+    # …then served from the cache in every encoding without compressing again.
+    plain = anon.get(url)
+    zipped = anon.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    squeezed = anon.get(url, HTTP_ACCEPT_ENCODING="br;q=1.0, gzip;q=0.5")
+    refused = anon.get(url, HTTP_ACCEPT_ENCODING="br;q=0, gzip;q=0")
+    assert {r["X-Cache"] for r in (plain, zipped, squeezed, refused)} == {"hit"}
+    assert not plain.has_header("Content-Encoding")
+    assert not refused.has_header("Content-Encoding")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert squeezed["Content-Encoding"] == "br"
+    html = plain.content
+    assert article.title.encode() in html
+    assert gzip.decompress(zipped.content) == html
+    assert brotli.decompress(squeezed.content) == html
+    assert brotli.decompress(first.content) == html
+    assert refused.content == html
+    assert len(zipped.content) < len(html) / 2
+    assert {r["ETag"] for r in (first, plain, zipped, squeezed)} == {plain["ETag"]}
+    for response in (first, plain, zipped, squeezed):
+        assert response["Vary"] == "Accept-Encoding"
+        assert not response.cookies
+
+
+def test_public_pages_list_their_cache_tags_for_proxies(anon):
+    article = make_article(tags=["Harbour"])
+    tag = article.tags.get()
+    response = anon.get(article.get_absolute_url())
+    expected = {
+        "site",
+        f"article:{article.pk}",
+        f"category:{article.category_id}",
+        f"tag:{tag.pk}",
+        f"comments:{article.pk}",
+    }
+    assert set(response["Surrogate-Key"].split(" ")) == expected
+    assert set(response["Cache-Tag"].split(",")) == expected
+    front = anon.get("/")
+    assert {"site", "front", f"comments:{article.pk}"} <= set(
+        front["Surrogate-Key"].split()
+    )

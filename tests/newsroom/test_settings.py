@@ -65,7 +65,8 @@ def test_default_database_is_sqlite_in_wal_mode(tmp_path):
     result = manage("shell", "-v", "0", "-c", _SHOW)
     engine, cache = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
-    assert cache == "newsroom.cache_backends.LocMemCache"
+    # Shared by every process of the machine (several gunicorn workers).
+    assert cache == "newsroom.cache_backends.FileCache"
 
 
 def test_database_and_cache_urls_select_postgresql_and_redis():
