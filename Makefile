@@ -5,9 +5,10 @@
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-# The demo site always runs on its own SQLite file and local-memory cache, even
-# in a shell where DATABASE_URL or REDIS_URL point at a real server.
-DEV := DJANGO_DEBUG=1 DATABASE_URL= REDIS_URL=
+# The demo site always runs on its own SQLite file and the project's cache
+# folder (var/cache/, shared with manage.py), even in a shell where
+# DATABASE_URL or REDIS_URL point at a real server.
+DEV := DJANGO_DEBUG=1 DATABASE_URL= REDIS_URL= NEWSROOM_CACHE_BACKEND=
 
 # The first Python 3.12+ found: versioned names on PATH, then pyenv installs.
 FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
@@ -113,7 +114,12 @@ test-slow: dev-install
 test-browser: dev-install
 	$(VENV)/bin/pytest -m browser -p no:cacheprovider $(ARGS)
 
+# Without ARGS: the list of benchmarks. The site benchmark drives gunicorn with wrk.
 bench: dev-install
+	@if [ "$(firstword $(ARGS))" = site ] && [ -z "$(filter --fill-only,$(ARGS))" ] \
+	  && ! command -v wrk >/dev/null 2>&1; then \
+	  echo "wrk is needed: apt-get install wrk" >&2; exit 1; \
+	fi
 	$(PY) bench/run.py $(ARGS)
 
 # Mutation testing (setup.cfg [mutmut], docs/mutants.md): a fresh mutants/ each

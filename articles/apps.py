@@ -5,14 +5,23 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self) -> None:
-        from newsroom.caching import register_schedule
+        from django.db.models.signals import post_migrate
 
-        from . import signals
-        from .models import Article
+        from . import roles, signals
         from .search import index as search_index
 
-        register_schedule(Article.objects.next_publication_time)
-        # Cached pages follow every change to what readers see.
+        # Cached pages follow every change to what readers see, and every
+        # scheduled article going live.
         signals.connect()
         # The search index follows every save and delete of an article.
         search_index.connect()
+        # Renamed authors and tags keep their old addresses; replaced pictures go.
+        from . import moves
+
+        moves.connect()
+        # The image library: lead pictures, renditions, clean-up, cards, checks.
+        from . import pictures
+
+        pictures.connect()
+        # The desk's groups stay as articles/roles.py defines them.
+        post_migrate.connect(roles.complete_roles, dispatch_uid="articles_roles")

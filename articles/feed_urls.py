@@ -4,14 +4,19 @@ from newsroom.caching import public_page
 from newsroom.syndication import atom
 
 from . import feeds
+from .page_tags import FEEDS
 
 app_name = "feeds"
 
 urlpatterns = [
-    path("latest/", public_page(query=())(feeds.ArticleFeed()), name="latest"),
+    path(
+        "latest/",
+        public_page(query=(), tags=(FEEDS,))(feeds.ArticleFeed()),
+        name="latest",
+    ),
     path(
         "latest/atom/",
-        public_page(query=())(atom(feeds.ArticleFeed)()),
+        public_page(query=(), tags=(FEEDS,))(atom(feeds.ArticleFeed)()),
         name="latest-atom",
     ),
     path(

@@ -18,9 +18,11 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
+from newsroom.caching import depends_on
 from newsroom.syndication import FEED_LENGTH, NewsFeed
 
 from .models import Article, Author, Category
+from .page_tags import author_tag, category_tag, tag_tag
 from .querysets import LISTING_FIELDS
 
 
@@ -106,7 +108,9 @@ class CategoryFeed(ArticleFeed):
     kind = "category"
 
     def get_object(self, request: HttpRequest, slug: str) -> Category:
-        return get_object_or_404(Category, slug=slug)
+        category = get_object_or_404(Category, slug=slug)
+        depends_on(request, category_tag(category.pk))
+        return category
 
     def articles(self, obj: Category):
         return super().articles().filter(category=obj)
@@ -117,10 +121,12 @@ class TagFeed(ArticleFeed):
 
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         # Like the tag page: a tag used only by unpublished articles does not exist yet.
-        return get_object_or_404(
+        tag = get_object_or_404(
             Tag.objects.filter(article__in=Article.objects.published()).distinct(),
             slug=slug,
         )
+        depends_on(request, tag_tag(tag.pk))
+        return tag
 
     def link(self, obj: Tag) -> str:
         return self.absolute(reverse("articles:tag", args=[obj.slug]))
@@ -133,7 +139,9 @@ class AuthorFeed(ArticleFeed):
     kind = "author"
 
     def get_object(self, request: HttpRequest, slug: str) -> Author:
-        return get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author, slug=slug)
+        depends_on(request, author_tag(author.pk))
+        return author
 
     def articles(self, obj: Author):
         return super().articles().filter(bylines__author=obj)

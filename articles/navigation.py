@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from newsroom.caching import CACHE_ERRORS, current_generation
+from newsroom.caching import CACHE_ERRORS, site_version
 
+from .fragments import FRAGMENT_SECONDS
 from .models import Category
 
 
@@ -19,15 +19,15 @@ def _load() -> list[dict]:
 def menu_categories(request: HttpRequest | None = None) -> list[dict]:
     """pk, name and slug of each menu category, in menu order.
 
-    Cached per content generation, so a renamed or reordered category shows at
-    once; a request the page cache has already seen reuses its generation.
+    Cached per version of the site-wide cache tag, which a renamed, added or
+    reordered category renews, so the change shows at once; a page being
+    rendered reuses the version it recorded.
     """
     try:
-        generation = getattr(request, "content_generation", None)
-        if generation is None:
-            generation, _ = current_generation()
-        return cache.get_or_set(
-            f"nav-categories:{generation}", _load, settings.NEWSROOM_PAGE_CACHE_SECONDS
-        )
+        version = site_version(request)
+        if version is None:
+            return _load()
+        # Versioned: kept as long as stored fragments, not as short as pages.
+        return cache.get_or_set(f"nav-categories:{version}", _load, FRAGMENT_SECONDS)
     except CACHE_ERRORS:
         return _load()

@@ -79,25 +79,22 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> ArticleQuerySet:
-        """Public articles for cards on list pages: category joined, bylines prefetched."""
+        """Public articles with their category and bylines (feeds)."""
         return (
             self.published()
             .select_related("category")
             .only(*LISTING_FIELDS)
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=_related(self, "bylines")
-                    .select_related("author")
-                    .only("article_id", "position", "author__name", "author__slug"),
-                )
-            )
+            .prefetch_related(self._bylines())
             .order_by("-published_at", "-id")
             .fetch_mode(_fetch_mode())
         )
 
     def for_cards(self) -> ArticleQuerySet:
-        """Public articles for compact link lists (related, previous/next): no bylines."""
+        """Public articles for cards and link lists, category joined, without bylines.
+
+        List pages add the bylines only for the cards they render afresh
+        (``prefetch_bylines``); stored cards need none.
+        """
         return (
             self.published()
             .select_related("category")
@@ -106,37 +103,81 @@ class ArticleQuerySet(models.QuerySet):
             .fetch_mode(_fetch_mode())
         )
 
+    def prefetch_bylines(self, articles: list[Article]) -> None:
+        """Load the bylines, with their authors, of ``articles``, in one query."""
+        articles = [article for article in articles if article is not None]
+        if articles:
+            models.prefetch_related_objects(articles, self._bylines())
+
+    def for_article_page(self) -> ArticleQuerySet:
+        """The public article page's row and category, without its parts.
+
+        Its stored fragments hold the parts; ``prefetch_details`` loads them
+        when the fragments must be rendered afresh.
+        """
+        return (
+            self.published()
+            .select_related("category")
+            # Large columns the page never shows.
+            .defer("search_vector", "body_text")
+            # One row by a unique key: the listing order would only cost its SQL.
+            .order_by()
+            .fetch_mode(_fetch_mode())
+        )
+
+    def prefetch_details(self, article: Article) -> None:
+        """Load everything ``for_detail()`` prefetches onto an article already read."""
+        models.prefetch_related_objects([article], *self._detail_parts())
+
     def for_detail(self) -> ArticleQuerySet:
         """Everything the article page shows, in a fixed number of queries.
 
-        Not filtered by publication: the public view adds ``published()``,
-        the staff preview does not.
+        Not filtered by publication: previews and review links use it as it
+        is; the public page reads its row with ``for_article_page()``.
         """
         return (
             self.select_related("category")
             # Large columns the page never shows.
             .defer("search_vector", "body_text")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=_related(self, "bylines").select_related("author"),
-                ),
-                "tags",
-                Prefetch(
-                    "sections",
-                    queryset=_related(self, "sections").order_by("position", "id"),
-                ),
-                Prefetch(
-                    "tables",
-                    queryset=_related(self, "tables").order_by("position", "id"),
-                ),
-                Prefetch(
-                    "faq_items",
-                    queryset=_related(self, "faq_items").order_by("position", "id"),
-                ),
-            )
+            .prefetch_related(*self._detail_parts())
             .fetch_mode(_fetch_mode())
         )
+
+    def _bylines(self) -> Prefetch:
+        return Prefetch(
+            "bylines",
+            queryset=_related(self, "bylines")
+            .select_related("author")
+            .only("article_id", "position", "author__name", "author__slug"),
+        )
+
+    def _detail_parts(self) -> list[Prefetch | str]:
+        return [
+            Prefetch(
+                "bylines",
+                queryset=_related(self, "bylines").select_related("author"),
+            ),
+            "tags",
+            Prefetch(
+                "sections",
+                queryset=_related(self, "sections").order_by("position", "id"),
+            ),
+            Prefetch(
+                "tables",
+                queryset=_related(self, "tables").order_by("position", "id"),
+            ),
+            Prefetch(
+                "faq_items",
+                queryset=_related(self, "faq_items").order_by("position", "id"),
+            ),
+            # Pictures in the text, with their library image (one query).
+            Prefetch(
+                "figures",
+                queryset=_related(self, "figures")
+                .select_related("image")
+                .order_by("position", "id"),
+            ),
+        ]
 
     def latest_in_categories(
         self, category_ids: list[int], per_category: int, exclude_ids: list[int]
@@ -161,15 +202,19 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         return self.filter(reduce(operator.or_, picks))
 
-    def related_to(self, article: Article, limit: int = 4) -> ArticleQuerySet:
+    def related_to(
+        self, article: Article, limit: int = 4, tag_ids: list[int] | None = None
+    ) -> ArticleQuerySet:
         """Related articles for the article page, in one query.
 
         Most shared tags first, then the same category, then the newest. The
         candidates are the newest articles that share a tag or the category,
-        so the query stays small whatever the size of the archive.
+        so the query stays small whatever the size of the archive. ``tag_ids``
+        are the article's tags, when they are known without loading them.
         """
         tagged = _related(self, "tagged_items")
-        tag_ids = [tag.id for tag in article.tags.all()]
+        if tag_ids is None:
+            tag_ids = [tag.id for tag in article.tags.all()]
         kin = Q(category_id=article.category_id)
         if tag_ids:
             kin |= Q(tags__id__in=tag_ids)

@@ -27,9 +27,11 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from newsroom.caching import depends_on
 from newsroom.site import site_root
 from newsroom.syndication import xml_safe
 
+from . import page_tags
 from .models import Article, Author, Category
 from .pagination import page_number
 
@@ -210,6 +212,7 @@ def _xml_response(
 @require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """The sitemap index: every page of every section sitemap, with its newest change."""
+    depends_on(request, page_tags.SITEMAPS)
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -227,6 +230,7 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     sitemap_class = SITEMAPS.get(section)
     if sitemap_class is None:
         raise Http404("No such sitemap.")
+    depends_on(request, page_tags.SITEMAPS)
     page = page_number(request, "p", maximum=999_999)
     sitemap = sitemap_class()
     rows = list(sitemap.items()[(page - 1) * sitemap.limit : page * sitemap.limit])
@@ -250,6 +254,7 @@ def _news_language() -> str:
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """Google News sitemap: public articles of the last two days, newest first."""
+    depends_on(request, page_tags.SITEMAPS)
     since = timezone.now() - NEWS_WINDOW
     rows = (
         Article.objects.published()

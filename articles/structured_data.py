@@ -15,6 +15,7 @@ from newsroom.site import absolute_url
 
 from .markup import html_to_text
 from .models import Article, FaqItem
+from .models.corrections import latest_correction_at
 
 
 def publisher(request: HttpRequest) -> dict:
@@ -70,7 +71,11 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         data["description"] = article.summary
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-        data["dateModified"] = article.last_changed_at.isoformat()
+        # The latest correction or update counts, even one noted without a save.
+        modified = max(
+            filter(None, [article.last_changed_at, latest_correction_at(article)])
+        )
+        data["dateModified"] = modified.isoformat()
     if article.dateline:
         data["dateline"] = article.dateline
     keywords = [tag.name for tag in article.tags.all()]

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "axes",
     "taggit",
+    "adminsortable2",
+    "reversion",  # revisions of articles at the desk
+    "reversion_compare",
     "django_tasks_db",
     "newsroom",
     "articles",
@@ -172,46 +175,85 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         },
     }
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), otherwise
-# this process's memory. Either way every entry has a bounded lifetime and
-# size (newsroom/cache_backends.py); a Redis that fails once in a request is
-# not asked again during that request.
+# Cache: what every app process must share (cached pages, their tags and
+# locks, comment rate limits). NEWSROOM_CACHE_BACKEND chooses:
+# - redis (the default when REDIS_URL is set): shared by every app server;
+# - files (the default otherwise): a folder shared by the processes of one
+#   machine (gunicorn's workers, manage.py commands), NEWSROOM_CACHE_DIR;
+# - memory: this process only, for tests and single-process servers.
+# Either way every entry has a bounded lifetime and size
+# (newsroom/cache_backends.py); a Redis that fails once in a request is not
+# asked again during that request.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+NEWSROOM_CACHE_BACKEND = os.environ.get("NEWSROOM_CACHE_BACKEND", "").strip().lower()
+NEWSROOM_CACHE_BACKEND = NEWSROOM_CACHE_BACKEND or ("redis" if REDIS_URL else "files")
+if NEWSROOM_CACHE_BACKEND not in ("redis", "files", "memory"):
+    raise ImproperlyConfigured(
+        "NEWSROOM_CACHE_BACKEND must be redis, files or memory, "
+        f"not {NEWSROOM_CACHE_BACKEND!r}."
+    )
+if NEWSROOM_CACHE_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("NEWSROOM_CACHE_BACKEND=redis needs REDIS_URL.")
+NEWSROOM_CACHE_DIR = Path(
+    os.environ.get("NEWSROOM_CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache"
+)
 NEWSROOM_CACHE_PREFIX = os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom")
 # The longest any cache entry lives, and the largest one stored (bytes, pickled).
 NEWSROOM_CACHE_MAX_SECONDS = env_int("NEWSROOM_CACHE_MAX_SECONDS", 60 * 60 * 24)
 NEWSROOM_CACHE_MAX_ENTRY_BYTES = env_int(
     "NEWSROOM_CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024
 )
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
-            "TIMEOUT": 300,
-            "OPTIONS": {
-                "socket_connect_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
-                "socket_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
-            },
-        }
+_CACHE_BACKENDS = {
+    "redis": {
+        "BACKEND": "newsroom.cache_backends.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "socket_connect_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
+            "socket_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
+        },
+    },
+    "files": {
+        "BACKEND": "newsroom.cache_backends.FileCache",
+        "LOCATION": str(NEWSROOM_CACHE_DIR),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "memory": {
+        "BACKEND": "newsroom.cache_backends.LocMemCache",
+        "LOCATION": "newsroom",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+CACHES = {
+    "default": {
+        **_CACHE_BACKENDS[NEWSROOM_CACHE_BACKEND],
+        "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
+        "TIMEOUT": 300,
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.LocMemCache",
-            "LOCATION": "newsroom",
-            "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
-            "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    }
+}
+# Sessions live in the database, shared by every app server (Django's default,
+# stated on purpose).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# How long a rendered public page may be served from the cache. Every content
-# change invalidates it at once; this is only the upper bound.
+# How long a rendered public page is served from the page cache. A change
+# makes the pages that show it stale at once; this is only the upper bound.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
-# Cache-Control max-age for browsers and shared caches on public pages.
-NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
+# After a page changes or expires, one request renders it while the others
+# get the previous copy, for at most this long after the change; then they
+# wait for the new copy. Also how long a render may hold the page's lock.
+NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 5)
+# Cache-Control of public pages: max-age for browsers (which revalidate
+# cheaply with ETag and If-None-Match), s-maxage for proxies and CDNs, short
+# so that an edit shows through them within seconds.
+NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 0)
+NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 5)
+for _name, _value, _least in (
+    ("NEWSROOM_PAGE_CACHE_SECONDS", NEWSROOM_PAGE_CACHE_SECONDS, 1),
+    ("NEWSROOM_PAGE_STALE_SECONDS", NEWSROOM_PAGE_STALE_SECONDS, 0),
+    ("NEWSROOM_BROWSER_CACHE_SECONDS", NEWSROOM_BROWSER_CACHE_SECONDS, 0),
+    ("NEWSROOM_SHARED_CACHE_SECONDS", NEWSROOM_SHARED_CACHE_SECONDS, 0),
+):
+    if _value < _least:
+        raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value}.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -277,8 +319,47 @@ STATIC_ROOT = Path(os.environ.get("NEWSROOM_STATIC_ROOT", BASE_DIR / "staticfile
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded media: this machine's disk (MEDIA_ROOT), or an S3-compatible
+# object store that every app server shares (django-storages; needs boto3,
+# requirements-s3.txt). Credentials come the usual AWS ways: AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY, or the machine's role.
+NEWSROOM_MEDIA_STORAGE = (
+    os.environ.get("NEWSROOM_MEDIA_STORAGE", "").strip().lower() or "local"
+)
+if NEWSROOM_MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif NEWSROOM_MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("NEWSROOM_S3_BUCKET", "").strip()
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "NEWSROOM_MEDIA_STORAGE=s3 needs NEWSROOM_S3_BUCKET."
+        )
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Another S3-compatible service (MinIO, R2, Spaces…); empty: AWS.
+            "endpoint_url": os.environ.get("NEWSROOM_S3_ENDPOINT_URL", "").strip()
+            or None,
+            "region_name": os.environ.get("NEWSROOM_S3_REGION", "").strip() or None,
+            # Files under this folder of the bucket.
+            "location": os.environ.get("NEWSROOM_S3_PREFIX", "media").strip("/ "),
+            # Public addresses on this host (a CDN), else the bucket's own.
+            "custom_domain": os.environ.get("NEWSROOM_S3_CUSTOM_DOMAIN", "").strip()
+            or None,
+            # Images are public: plain addresses, which pages can be cached with.
+            "querystring_auth": env_bool("NEWSROOM_S3_SIGNED_URLS", False),
+            # Never replace a file of the same name: pages point at the old one.
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_MEDIA_STORAGE must be local or s3, not {NEWSROOM_MEDIA_STORAGE!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

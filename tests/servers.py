@@ -117,6 +117,8 @@ def gunicorn(
     """
     if plain_http:
         env = {"NEWSROOM_HTTPS": "0", **env}
+    # Without Redis, the server's cache folder is its own unless the test shares one.
+    env = {"NEWSROOM_CACHE_DIR": str(log_dir / "cache"), **env}
     port = free_port()
     # Not the project's gunicorn.conf.py (production settings): all on the command line.
     config = log_dir / "gunicorn_test_conf.py"

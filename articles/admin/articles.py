@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
 from ..models import Article
+from .corrections import CorrectionsMixin
 from .import_page import import_article_view
-from .inlines import BylineInline, FaqItemInline, SectionInline, TableInline
+from .inlines import (
+    ArticlePartsMixin,
+    BylineInline,
+    FaqItemInline,
+    SectionInline,
+    TableInline,
+)
+from .layout import DeskLayoutMixin
+from .media import PicturesMixin
+from .presence import PresenceMixin
+from .revisions import RevisionsMixin
+from .sharing import SharingMixin
+from .slugs import FreeSlugFormMixin
+from .workflow import WorkflowMixin
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(FreeSlugFormMixin, forms.ModelForm):
+    # The slug is unique within its category (a constraint on both).
+    slug_scope = ("category",)
+
     class Meta:
         model = Article
         # The admin lays these out in ArticleAdmin.fieldsets.
@@ -29,7 +45,6 @@ class ArticleForm(forms.ModelForm):
             "tags",
             "status",
             "published_at",
-            "update_note",
             "lead_image",
             "lead_image_alt",
             "lead_image_caption",
@@ -37,6 +52,7 @@ class ArticleForm(forms.ModelForm):
             "is_commenting_open",
             "comment_policy",
             "comment_prompt",
+            "discussion_question",
         ]
 
     def clean_tags(self) -> list[str]:
@@ -51,7 +67,17 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(
+    WorkflowMixin,
+    SharingMixin,
+    CorrectionsMixin,
+    PresenceMixin,
+    DeskLayoutMixin,
+    RevisionsMixin,
+    PicturesMixin,
+    ArticlePartsMixin,
+    admin.ModelAdmin,
+):
     form = ArticleForm
     list_display = [
         "title",
@@ -69,6 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [BylineInline, SectionInline, TableInline, FaqItemInline]
+    # In WorkflowMixin: both need the publish permission and publishing runs the checks.
     actions = ["publish_now", "return_to_draft"]
     save_on_top = True
     fieldsets = [
@@ -84,7 +111,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": [("status", "published_at"), "update_note"]}),
+        ("Publication", {"fields": [("status", "published_at")]}),
         (
             "Lead image",
             {
@@ -103,6 +130,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "fields": [
                     ("is_commenting_open", "comment_policy"),
                     "comment_prompt",
+                    "discussion_question",
                 ],
             },
         ),
@@ -132,7 +160,8 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        return import_article_view(request, self)
+        with self.kept_as_revision(request, "Imported from text"):
+            return import_article_view(request, self)
 
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
@@ -140,32 +169,3 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         form.instance.refresh_derived_text()
-
-    @admin.action(description="Publish selected articles now", permissions=["change"])
-    def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        now = timezone.now()
-        count = 0
-        for article in queryset.exclude(
-            status=Article.Status.PUBLISHED, published_at__lte=now
-        ):
-            article.status = Article.Status.PUBLISHED
-            if article.published_at is None or article.published_at > now:
-                article.published_at = now
-            article.save()
-            count += 1
-        self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
-
-    @admin.action(
-        description="Return selected articles to draft", permissions=["change"]
-    )
-    def return_to_draft(
-        self, request: HttpRequest, queryset: QuerySet[Article]
-    ) -> None:
-        count = 0
-        for article in queryset.exclude(status=Article.Status.DRAFT):
-            article.status = Article.Status.DRAFT
-            article.save()
-            count += 1
-        self.message_user(
-            request, f"{count} article(s) returned to draft.", messages.SUCCESS
-        )

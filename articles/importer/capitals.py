@@ -20,6 +20,9 @@ from .shapes import NAME_PARTICLES
 from .text import heading_key, is_toc_title, markdown_heading, plain_inline
 
 MAX_NOTES = 30
+# Words looked at, at most: a long feature has some 10,000. Past this the
+# text is not an article's, and the checks would only cost time.
+MAX_WORDS = 50_000
 MAX_WORD_CHARS = 40
 
 _WORD = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?(?:\.(?:[^\W\d_]\.)+)?")
@@ -135,7 +138,10 @@ def _read_lines(lines: list[str], article: ParsedArticle) -> list[Line]:
     read: list[Line] = []
     previous = ""
     in_contents = False  # the entries of a contents list repeat the headings
+    budget = MAX_WORDS
     for number, raw in enumerate(lines, start=1):
+        if budget <= 0:
+            break
         if is_toc_title(raw):
             in_contents = True
         elif in_contents and raw.strip() and c.toc_entry(raw) is None:
@@ -155,7 +161,8 @@ def _read_lines(lines: list[str], article: ParsedArticle) -> list[Line]:
             or c.numbered_item(raw) is not None
             or ("|" in raw and not markdown_heading(raw))
         )
-        words = _words(text)
+        words = _words(text, limit=budget)
+        budget -= len(words)
         if (label := c.labelled_line(text)) and not markdown_heading(raw):
             for word in words:
                 word.in_label = word.at < len(label[0])
@@ -197,7 +204,7 @@ def _content(raw: str, heading_keys: set[str]) -> str | None:
     return plain_inline(raw)
 
 
-def _words(text: str) -> list[Word]:
+def _words(text: str, limit: int = MAX_WORDS) -> list[Word]:
     """The words of a line, each knowing whether it starts a sentence or follows a colon.
 
     What comes between two words is looked at once, so a long line costs
@@ -206,6 +213,8 @@ def _words(text: str) -> list[Word]:
     words: list[Word] = []
     previous_end = 0
     for match in _WORD.finditer(text):
+        if len(words) >= limit:
+            break
         if match.end() - match.start() > MAX_WORD_CHARS:
             # No name is this long: an address, or a crafted line.
             previous_end = match.end()

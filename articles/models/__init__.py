@@ -14,8 +14,17 @@ from .categories import (
     CommentPolicy,
     validate_category_slug,
 )
+from .corrections import Correction
+from .media import Figure, Image
 from .parts import RESERVED_ANCHORS, ArticleTable, FaqItem, Section, reserve_anchors
-from .redirects import ArticleRedirect, CategoryRedirect
+from .redirects import (
+    ArticleRedirect,
+    AuthorRedirect,
+    CategoryRedirect,
+    TagRedirect,
+)
+from .revisions import PendingEdit
+from .sharing import ShareLink
 
 __all__ = [
     "EARLIEST_PUBLICATION",
@@ -26,12 +35,19 @@ __all__ = [
     "ArticleRedirect",
     "ArticleTable",
     "Author",
+    "AuthorRedirect",
     "Byline",
     "Category",
     "CategoryRedirect",
     "CommentPolicy",
+    "Correction",
     "FaqItem",
+    "Figure",
+    "Image",
+    "PendingEdit",
     "Section",
+    "ShareLink",
+    "TagRedirect",
     "TaggedArticle",
     "reserve_anchors",
     "validate_category_slug",

@@ -93,6 +93,18 @@ class Article(models.Model):
         blank=True,
         help_text="Photographer or agency, shown after the caption.",
     )
+    # The lead image's fields above follow it (articles/pictures.py).
+    lead_picture = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_articles",
+        verbose_name="from the image library",
+        help_text="A picture from the library becomes the lead image, with its alt "
+        "text, caption and credit unless you change them here. Uploading a file "
+        "above instead uses that file.",
+    )
 
     status = models.CharField(
         max_length=12,
@@ -108,6 +120,15 @@ class Article(models.Model):
         "Left empty when publishing, it becomes now.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who started it at the desk: with the bylines, what makes it a writer's own.
+    created_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     update_note = models.TextField(
         "correction or update note",
@@ -150,6 +171,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "slug"],

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from newsroom.caching import public_page
 
 from ..models import Article
+from ..page_tags import SEARCH
 from ..pagination import page_number
 from .backends import SearchBackend, backend_for
 from .extracts import mark_title, snippet
@@ -141,7 +142,7 @@ def _outcome(request: HttpRequest, form: SearchForm) -> dict:
     return {}
 
 
-@public_page(query=("q", "category", "from", "to", "sort", "page"))
+@public_page(query=("q", "category", "from", "to", "sort", "page"), tags=(SEARCH,))
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     is_valid = form.is_valid()

@@ -3,10 +3,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
+from newsroom.caching.pages import page_key
 from tests.factories import (
     make_article,
     make_author,
@@ -229,12 +231,21 @@ def test_article_page_query_count_is_bounded(
         make_faq_item(article)
     for _ in range(3):
         make_article(category=article.category, tags=["tag 1"])
-    # article + category, bylines, tags, sections, tables, FAQ, related articles,
-    # previous/next, navigation categories, next scheduled publication, comment
-    # threads (with the total), their replies = 12.
-    with django_assert_max_num_queries(12):
+    # With an empty cache: next scheduled publication, navigation categories,
+    # article + category, bylines, tags, sections, tables, FAQ, figures,
+    # corrections, previous/next, related articles, comment threads (with the
+    # total), their replies = 14.
+    with django_assert_max_num_queries(14):
         response = anon.get(article.get_absolute_url())
     assert response.status_code == 200
+    made = response.content.decode()
+    assert made.count("<caption") == sections
+    # Rendered again (the stored page forgotten), from its stored fragments:
+    # article + category, comment threads, their replies = 3.
+    cache.delete(page_key(RequestFactory().get(article.get_absolute_url())))
+    with django_assert_max_num_queries(3):
+        response = anon.get(article.get_absolute_url())
+    assert response["X-Cache"] == "miss"
     assert response.content.decode().count("<caption") == sections
 
 

@@ -94,3 +94,18 @@ def test_headings_that_start_with_a_particle_or_a_brand_are_left_alone(heading):
     article = parse_article(text)
     assert article.table_of_contents == [heading]
     assert capital_notes(text) == []
+
+
+def test_capital_letters_are_checked_in_the_first_words_only(monkeypatch):
+    from articles.importer import capitals
+
+    monkeypatch.setattr(capitals, "MAX_WORDS", 40)
+    early = (
+        "Aides met Trump in Paris on Monday. Aides said Trump would return to "
+        "Paris, and trump did."
+    )
+    late = " ".join(["words"] * 50) + " and then paris again."
+    article = parse_article(f"Capitals\n{early}\n\n{late}\n")
+    notes = " ".join(article.warnings)
+    assert "“trump”" in notes
+    assert "paris" not in notes  # past the words looked at
