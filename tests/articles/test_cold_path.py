@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import fragments
-from articles.models import Article, ArticleTable, FaqItem, Section
+from articles.models import Article, ArticleTable, Correction, FaqItem, Section
 from newsroom.caching.pages import page_key
 from tests.factories import (
     make_article,
@@ -140,6 +140,11 @@ def _edit_faq(article: Article) -> tuple[str, str]:
     return "In spring.", "In the autumn."
 
 
+def _add_correction(article: Article) -> tuple[str, str]:
+    Correction.objects.create(article=article, text="The vote was on Tuesday.")
+    return "The vote was on Tuesday.", "The vote was on Tuesday."
+
+
 def _add_tag(article: Article) -> tuple[str, str]:
     article.tags.add("Ferries")
     return 'rel="tag">Ferries<', 'rel="tag">Ferries<'
@@ -147,7 +152,15 @@ def _add_tag(article: Article) -> tuple[str, str]:
 
 @pytest.mark.parametrize(
     "edit",
-    [_edit_section, _edit_table, _edit_faq, _rename_author, _rename_category, _add_tag],
+    [
+        _edit_section,
+        _edit_table,
+        _edit_faq,
+        _rename_author,
+        _rename_category,
+        _add_tag,
+        _add_correction,
+    ],
 )
 def test_an_edit_shows_on_the_next_render(
     anon, story, edit, django_capture_on_commit_callbacks

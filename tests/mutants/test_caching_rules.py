@@ -1036,3 +1036,19 @@ def test_a_version_made_when_first_read_lives_a_day(memory, settings):
     day = 24 * 60 * 60
     _lives("version:fresh-tag", day - 1, day + 1)
     _lives(versions.CHANGES_KEY, day - 1, day + 1)
+
+
+def test_the_timetable_looks_back_to_its_last_look_however_long_ago():
+    table = _Timetable()
+    register_schedule(table, list)
+    moment = NOON.timestamp()
+    schedule.catch_up({}, moment)  # nothing known: as far as copies may be served
+    assert table.asked[0][0].timestamp() == moment - schedule.window_seconds()
+    found = cache.get_many(list(schedule.KEYS))
+    later = moment + 3 * 60 * 60  # no request for three hours
+    schedule.catch_up(found, later)
+    assert table.asked[1][0].timestamp() == moment - schedule.CLOCK_MARGIN_SECONDS
+    # An answer kept by an older release, without the time of its look.
+    old = {"token": "t", "next": None, "until": later - 1}
+    schedule.catch_up({schedule.STATE_KEY: old}, later)
+    assert table.asked[2][0].timestamp() == later - schedule.window_seconds()
