@@ -236,6 +236,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # How long a rendered public page is served from the page cache. A change
 # makes the pages that show it stale at once; this is only the upper bound.
+# 0 turns the page cache off: every request renders (stored fragments stay).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 # After a page changes or expires, one request renders it while the others
 # get the previous copy, for at most this long after the change; then they
@@ -247,7 +248,7 @@ NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 5)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 0)
 NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 5)
 for _name, _value, _least in (
-    ("NEWSROOM_PAGE_CACHE_SECONDS", NEWSROOM_PAGE_CACHE_SECONDS, 1),
+    ("NEWSROOM_PAGE_CACHE_SECONDS", NEWSROOM_PAGE_CACHE_SECONDS, 0),
     ("NEWSROOM_PAGE_STALE_SECONDS", NEWSROOM_PAGE_STALE_SECONDS, 0),
     ("NEWSROOM_BROWSER_CACHE_SECONDS", NEWSROOM_BROWSER_CACHE_SECONDS, 0),
     ("NEWSROOM_SHARED_CACHE_SECONDS", NEWSROOM_SHARED_CACHE_SECONDS, 0),

@@ -138,6 +138,8 @@ class _Page:
         self.token = secrets.token_hex(8)
 
     def serve(self) -> HttpResponse:
+        if not settings.NEWSROOM_PAGE_CACHE_SECONDS:
+            return self.unstored()  # the page cache is turned off
         try:
             outcome, copy = self._look()
         except CACHE_ERRORS:
@@ -244,6 +246,10 @@ class _Page:
 
     def uncached(self) -> HttpResponse:
         logger.warning("Cache unreachable; serving %s uncached", self.request.path)
+        return self.unstored()
+
+    def unstored(self) -> HttpResponse:
+        """Render from the database, keep no copy, and ask others not to keep one."""
         response = self.view(self.request, *self.args, **self.kwargs)
         patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -69,8 +69,14 @@ def test_settings_that_cannot_work_stop_the_server_with_the_variable_named():
         ({"NEWSROOM_CACHE_BACKEND": "redis"}, "NEWSROOM_CACHE_BACKEND=redis needs"),
         ({"NEWSROOM_CACHE_BACKEND": "disk"}, "must be redis, files or memory"),
         ({"NEWSROOM_PAGE_STALE_SECONDS": "-1"}, "NEWSROOM_PAGE_STALE_SECONDS must be"),
+        ({"NEWSROOM_PAGE_CACHE_SECONDS": "-1"}, "NEWSROOM_PAGE_CACHE_SECONDS must be"),
     ]
     for env, message in cases:
         result = manage("check", **env)
         assert result.returncode != 0, env
         assert message in result.stderr, (env, result.stderr)
+
+
+def test_a_page_cache_of_zero_seconds_is_accepted_as_turned_off():
+    result = manage("check", NEWSROOM_PAGE_CACHE_SECONDS="0")
+    assert result.returncode == 0, result.stderr

@@ -24,6 +24,24 @@ def test_second_visit_is_served_from_cache_without_queries(
     assert second["Content-Type"] == first["Content-Type"]
 
 
+def test_a_page_cache_of_zero_seconds_renders_every_request(
+    anon, settings, django_assert_num_queries
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(title="Rendered every time")
+    anon.get(article.get_absolute_url())  # stored fragments are still kept
+    for _ in range(2):
+        # The article, the comments (2) and the stories around it (2): what
+        # depends on the clock is kept only as long as a page would be.
+        with django_assert_num_queries(5):
+            response = anon.get(article.get_absolute_url())
+        assert response.status_code == 200
+        assert "Rendered every time" in response.content.decode()
+        assert "X-Cache" not in response
+        assert "private" in response["Cache-Control"]
+        assert "no-cache" in response["Cache-Control"]
+
+
 def test_public_pages_may_be_kept_briefly_by_browsers(anon, settings):
     settings.NEWSROOM_BROWSER_CACHE_SECONDS = 45
     make_article()
