@@ -10,9 +10,9 @@ import warnings
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import services
 from newsroom.admin_path import parse_admin_path
 from newsroom.env import (
     env_bool,
@@ -131,49 +131,12 @@ for _name, _value, _least in (
     if _value < _least:
         raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value}.")
 
-# Database: SQLite file in the project unless DATABASE_URL says otherwise.
-_default_db = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or _default_db, conn_health_checks=True
-    )
-}
-# Every request takes a connection and gives it back when it ends: SQLite
-# opens its file, PostgreSQL borrows from the pool.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers carry on while an editor saves; IMMEDIATE avoids
-        # "database is locked" errors when two writers upgrade at once.
-        "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        # How long to wait for another connection's lock before giving up.
-        "timeout": NEWSROOM_DB_STATEMENT_TIMEOUT_MS / 1000 or 20,
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from newsroom import database as _database
-
-    DATABASES["default"]["OPTIONS"] = {
-        "connect_timeout": NEWSROOM_DB_CONNECT_TIMEOUT,
-        **DATABASES["default"].get("OPTIONS", {}),
-        # psycopg's pool: each checkout proves the connection answers and sets
-        # that use's statement timeout (newsroom/database.py).
-        "pool": {
-            "min_size": 1,
-            "max_size": NEWSROOM_DB_POOL_SIZE,
-            # The bounded wait for a connection; then the request gets a 503.
-            "timeout": NEWSROOM_DB_CONNECT_TIMEOUT,
-            # No backoff of its own: a request that finds no connection starts
-            # one attempt at most, so the pool is back as soon as the server is.
-            "reconnect_timeout": 0,
-            "max_idle": 300,
-            "connection_class": _database.BoundedConnection,
-            "check": _database.check_connection,
-            "name": "newsroom",
-        },
-    }
+DATABASES = services.databases(
+    BASE_DIR,
+    connect_timeout=NEWSROOM_DB_CONNECT_TIMEOUT,
+    statement_timeout_ms=NEWSROOM_DB_STATEMENT_TIMEOUT_MS,
+    pool_size=NEWSROOM_DB_POOL_SIZE,
+)
 
 # Cache: what every app process must share (cached pages, their tags and
 # locks, comment rate limits). NEWSROOM_CACHE_BACKEND chooses:
@@ -185,15 +148,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # (newsroom/cache_backends.py); a Redis that fails once in a request is not
 # asked again during that request.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-NEWSROOM_CACHE_BACKEND = os.environ.get("NEWSROOM_CACHE_BACKEND", "").strip().lower()
-NEWSROOM_CACHE_BACKEND = NEWSROOM_CACHE_BACKEND or ("redis" if REDIS_URL else "files")
-if NEWSROOM_CACHE_BACKEND not in ("redis", "files", "memory"):
-    raise ImproperlyConfigured(
-        "NEWSROOM_CACHE_BACKEND must be redis, files or memory, "
-        f"not {NEWSROOM_CACHE_BACKEND!r}."
-    )
-if NEWSROOM_CACHE_BACKEND == "redis" and not REDIS_URL:
-    raise ImproperlyConfigured("NEWSROOM_CACHE_BACKEND=redis needs REDIS_URL.")
+NEWSROOM_CACHE_BACKEND = services.cache_backend(REDIS_URL)
 NEWSROOM_CACHE_DIR = Path(
     os.environ.get("NEWSROOM_CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache"
 )
@@ -203,33 +158,14 @@ NEWSROOM_CACHE_MAX_SECONDS = env_int("NEWSROOM_CACHE_MAX_SECONDS", 60 * 60 * 24)
 NEWSROOM_CACHE_MAX_ENTRY_BYTES = env_int(
     "NEWSROOM_CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024
 )
-_CACHE_BACKENDS = {
-    "redis": {
-        "BACKEND": "newsroom.cache_backends.RedisCache",
-        "LOCATION": REDIS_URL,
-        "OPTIONS": {
-            "socket_connect_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
-            "socket_timeout": NEWSROOM_CACHE_TIMEOUT_MS / 1000,
-        },
-    },
-    "files": {
-        "BACKEND": "newsroom.cache_backends.FileCache",
-        "LOCATION": str(NEWSROOM_CACHE_DIR),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-    "memory": {
-        "BACKEND": "newsroom.cache_backends.LocMemCache",
-        "LOCATION": "newsroom",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-}
-CACHES = {
-    "default": {
-        **_CACHE_BACKENDS[NEWSROOM_CACHE_BACKEND],
-        "KEY_PREFIX": NEWSROOM_CACHE_PREFIX,
-        "TIMEOUT": 300,
-    }
-}
+CACHES = services.caches(
+    NEWSROOM_CACHE_BACKEND,
+    redis_url=REDIS_URL,
+    folder=NEWSROOM_CACHE_DIR,
+    prefix=NEWSROOM_CACHE_PREFIX,
+    timeout_ms=NEWSROOM_CACHE_TIMEOUT_MS,
+)
+
 # Sessions live in the database, shared by every app server (Django's default,
 # stated on purpose).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -327,40 +263,8 @@ MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", BASE_DIR / "media"))
 NEWSROOM_MEDIA_STORAGE = (
     os.environ.get("NEWSROOM_MEDIA_STORAGE", "").strip().lower() or "local"
 )
-if NEWSROOM_MEDIA_STORAGE == "local":
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-elif NEWSROOM_MEDIA_STORAGE == "s3":
-    _bucket = os.environ.get("NEWSROOM_S3_BUCKET", "").strip()
-    if not _bucket:
-        raise ImproperlyConfigured(
-            "NEWSROOM_MEDIA_STORAGE=s3 needs NEWSROOM_S3_BUCKET."
-        )
-    _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": _bucket,
-            # Another S3-compatible service (MinIO, R2, Spaces…); empty: AWS.
-            "endpoint_url": os.environ.get("NEWSROOM_S3_ENDPOINT_URL", "").strip()
-            or None,
-            "region_name": os.environ.get("NEWSROOM_S3_REGION", "").strip() or None,
-            # Files under this folder of the bucket.
-            "location": os.environ.get("NEWSROOM_S3_PREFIX", "media").strip("/ "),
-            # Public addresses on this host (a CDN), else the bucket's own.
-            "custom_domain": os.environ.get("NEWSROOM_S3_CUSTOM_DOMAIN", "").strip()
-            or None,
-            # Images are public: plain addresses, which pages can be cached with.
-            "querystring_auth": env_bool("NEWSROOM_S3_SIGNED_URLS", False),
-            # Never replace a file of the same name: pages point at the old one.
-            "file_overwrite": False,
-            "default_acl": None,
-        },
-    }
-else:
-    raise ImproperlyConfigured(
-        f"NEWSROOM_MEDIA_STORAGE must be local or s3, not {NEWSROOM_MEDIA_STORAGE!r}."
-    )
 STORAGES = {
-    "default": _media_storage,
+    "default": services.media_storage(NEWSROOM_MEDIA_STORAGE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -387,23 +291,7 @@ NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 15 * 1024 * 1024)
 # or else the machine's own mail server (localhost:25).
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSROOM_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-_email_host = os.environ.get("NEWSROOM_EMAIL_HOST", "").strip()
-if DEBUG and not _email_host:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email_host or "localhost",
-                "port": env_int("NEWSROOM_EMAIL_PORT", 587 if _email_host else 25),
-                "username": os.environ.get("NEWSROOM_EMAIL_USER", ""),
-                "password": os.environ.get("NEWSROOM_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("NEWSROOM_EMAIL_USE_TLS", bool(_email_host)),
-                "timeout": 10,
-            },
-        }
-    }
+MAILERS = services.mailers(DEBUG)
 
 # Background work (comment e-mail). In development and tests tasks run at
 # once, inside the request; in production they wait in the database for
