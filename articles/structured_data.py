@@ -81,21 +81,47 @@ def news_article(request: HttpRequest, article: Article) -> dict:
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
-    if article.lead_image:
-        data["image"] = [
-            {
-                "@type": "ImageObject",
-                "url": absolute_url(request, article.lead_image.url),
-                "width": article.lead_image_width,
-                "height": article.lead_image_height,
-                "caption": article.lead_image_caption or article.lead_image_alt,
-            }
-        ]
+    images = article_images(request, article)
+    if images:
+        data["image"] = images
     if not data["author"]:
         data["author"] = [
             {"@type": "Organization", "name": settings.NEWSROOM_SITE_NAME}
         ]
     return data
+
+
+def article_images(request: HttpRequest, article: Article) -> list[dict]:
+    """The lead image, then the pictures in the text (prefetched), each once."""
+    shown = []
+    if article.lead_image:
+        shown.append(
+            (
+                article.lead_image,
+                article.lead_image_width,
+                article.lead_image_height,
+                article.lead_image_caption or article.lead_image_alt,
+            )
+        )
+    for figure in article.figures.all():
+        image = figure.image
+        caption = figure.shown_caption or figure.shown_alt_text
+        shown.append((image.file, image.width, image.height, caption))
+    images, named = [], set()
+    for file, width, height, caption in shown:
+        if not file or file.name in named:
+            continue
+        named.add(file.name)
+        images.append(
+            {
+                "@type": "ImageObject",
+                "url": absolute_url(request, file.url),
+                "width": width,
+                "height": height,
+                "caption": caption,
+            }
+        )
+    return images
 
 
 def faq_page(items: list[FaqItem]) -> dict | None:

@@ -522,8 +522,9 @@ def readers_after_edit(base_url: str, addresses, readers: int) -> dict:
     in site_load.py. Every answer seen is reported as well.
     """
     from django.conf import settings
+    from django.utils import timezone
 
-    from articles.models import Article
+    from articles.models import Article, Correction
 
     if addresses.busy_article is None:
         return {"skipped": "no article with comments"}
@@ -532,9 +533,12 @@ def readers_after_edit(base_url: str, addresses, readers: int) -> dict:
         return {"skipped": "each worker caches in its own memory (use --redis)"}
     pk, path = addresses.busy_article
     site_load.get(base_url, path)  # a stored copy to go stale
-    article = Article.objects.get(pk=pk)
-    article.update_note = f"Corrected at {time.strftime('%H:%M:%S')}."
-    article.save()
+    Correction.objects.create(
+        article=Article.objects.get(pk=pk),
+        kind=Correction.Kind.UPDATE,
+        text=f"Updated at {time.strftime('%H:%M:%S')}.",
+        noted_at=timezone.now(),
+    )
     time.sleep(0.2)  # the invalidation runs after the commit
     result = site_load.readers_at_once(base_url, path, readers)
     return {

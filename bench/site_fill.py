@@ -10,7 +10,7 @@ calls it on a scratch database, tests/bench/ on the test database):
   ``published()`` holds 96 %); each has 4–9 text sections of Markdown (now
   and then a list, a quotation, emphasis or a link), some a callout box, a
   part heading or an FAQ section, one table, 3–6 FAQ items, 2–5 tags and one
-  to three bylines;
+  to three bylines; about 3 % have an update in their log of corrections;
 - M comments on the public articles, a few articles drawing most of them:
   three in four start a thread, the rest reply to an approved thread (one
   level deep, as the site allows); 90 % approved, the rest waiting for
@@ -241,7 +241,7 @@ def _articles(
 def _article_plan(n, count, scheduled_every, now, span, text, rng, places) -> dict:
     from django.utils.text import Truncator, slugify
 
-    from articles.models import Article, ArticleTable, FaqItem, Section
+    from articles.models import Article, ArticleTable, Correction, FaqItem, Section
 
     status = status_of(n, scheduled_every)
     published_at = now - span * (1 - n / count) - timedelta(minutes=30)
@@ -258,21 +258,25 @@ def _article_plan(n, count, scheduled_every, now, span, text, rng, places) -> di
     updated_at = min(updated_at, now)
     category = rng.choices(places["categories"], places["category_weights"])[0]
     title = text.phrase(6, 14)[:200]
+    fields = {
+        "title": title,
+        "slug": f"{slugify(title)[:80].strip('-')}-{n + 1}",
+        "standfirst": text.sentence(14, 28)[:400],
+        "dateline": rng.choice(CITIES) if rng.random() < 0.5 else "",
+    }
+    # Drawn here, in the seed's order: the same seed gives the same archive.
+    update = (
+        f"This article was updated to add {text.phrase(3, 8).lower()}."
+        if rng.random() < 0.03
+        else ""
+    )
     article = Article(
-        title=title,
-        slug=f"{slugify(title)[:80].strip('-')}-{n + 1}",
-        standfirst=text.sentence(14, 28)[:400],
-        dateline=rng.choice(CITIES) if rng.random() < 0.5 else "",
+        **fields,
         category=category,
         status="published" if status == "scheduled" else status,
         published_at=published_at,
         created_at=created_at,
         updated_at=updated_at,
-        update_note=(
-            f"This article was updated to add {text.phrase(3, 8).lower()}."
-            if rng.random() < 0.03
-            else ""
-        ),
         is_commenting_open=n % 40 != 17,
         comment_prompt=text.sentence(6, 12) if rng.random() < 0.1 else "",
         discussion_question=text.question() if rng.random() < 0.1 else "",
@@ -362,6 +366,10 @@ def _article_plan(n, count, scheduled_every, now, span, text, rng, places) -> di
         "table": table,
         "table_in": table_in,
         "faq": faq,
+        # Now and then an update in the article's log, dated by its last save.
+        "updates": [Correction(kind="update", text=update, noted_at=updated_at)]
+        if update
+        else [],
         "authors": list(dict.fromkeys(authors)),
         "tags": list(dict.fromkeys(tags)),
     }
@@ -390,6 +398,7 @@ def _write_batch(plans: list[dict], report: FillReport) -> None:
         Article,
         ArticleTable,
         Byline,
+        Correction,
         FaqItem,
         Section,
         TaggedArticle,
@@ -400,7 +409,7 @@ def _write_batch(plans: list[dict], report: FillReport) -> None:
         for section in plan["sections"]:
             section.article = plan["article"]
     Section.objects.bulk_create([s for p in plans for s in p["sections"]])
-    tables, faq, bylines, taggings = [], [], [], []
+    tables, faq, bylines, taggings, updates = [], [], [], [], []
     for plan in plans:
         article = plan["article"]
         table = plan["table"]
@@ -411,6 +420,9 @@ def _write_batch(plans: list[dict], report: FillReport) -> None:
         for item in plan["faq"]:
             item.article = article
             faq.append(item)
+        for note in plan["updates"]:
+            note.article = article
+            updates.append(note)
         bylines += [
             Byline(article=article, author=author, position=position)
             for position, author in enumerate(plan["authors"])
@@ -423,6 +435,7 @@ def _write_batch(plans: list[dict], report: FillReport) -> None:
     FaqItem.objects.bulk_create(faq)
     Byline.objects.bulk_create(bylines)
     TaggedArticle.objects.bulk_create(taggings)
+    Correction.objects.bulk_create(updates)
     report.sections += sum(len(p["sections"]) for p in plans)
     report.tables += len(tables)
     report.faq_items += len(faq)

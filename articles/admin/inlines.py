@@ -3,21 +3,15 @@
 Each part is ordered by dragging or with its Move buttons (``ordering``). A
 table is placed in a section by naming one of the sections on the same form,
 saved or not yet saved, so a new article's table finds its section on the
-first save (``TableFormSet``).
+first save (``placement``, shared with the pictures in the text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
-from django.forms.widgets import CheckboxInput
-from django.http import HttpRequest, QueryDict
-from django.utils.functional import cached_property
+from django.http import HttpRequest
 
 from ..models import ArticleTable, Byline, FaqItem, Section
 from ..tabular import (
@@ -26,17 +20,12 @@ from ..tabular import (
     rows_to_text,
     table_rows_errors,
 )
-from .ordering import (
-    OrderedPartsAdminMixin,
-    OrderedStackedInline,
-    PositionedForm,
-    PositionedFormSet,
+from .ordering import OrderedPartsAdminMixin, OrderedStackedInline, PositionedForm
+from .placement import (
+    SectionPlacementFormSet,
+    SectionPlacementMixin,
+    section_placement_field,
 )
-
-# The section inline's formset prefix, which the table forms read.
-SECTIONS_PREFIX = "sections"
-# A forged management form cannot make the table forms read more than this.
-_MOST_SECTIONS = 1000
 
 
 class BylineInline(OrderedStackedInline):
@@ -96,156 +85,6 @@ class SectionInline(OrderedStackedInline):
     extra = 0
     fields = ["heading", "body", ("kind", "anchor"), ("part_heading", "is_follow_up")]
     classes = ["sections-inline"]
-
-
-@dataclass(frozen=True)
-class SectionSlot:
-    """A section as submitted with the article: saved or new, kept or deleted."""
-
-    key: str  # its form's prefix in this submission, e.g. "sections-2"
-    heading: str
-    pk: int | None
-    is_deleted: bool
-
-    @property
-    def name(self) -> str:
-        return f"“{self.heading}”" if self.heading else "that section"
-
-
-def submitted_sections(data: QueryDict) -> list[SectionSlot]:
-    """The sections the same POST submits, read from the section inline's fields."""
-    try:
-        total = int(data.get(f"{SECTIONS_PREFIX}-TOTAL_FORMS", "0"))
-    except ValueError:
-        return []
-    slots = []
-    for n in range(max(0, min(total, _MOST_SECTIONS))):
-        key = f"{SECTIONS_PREFIX}-{n}"
-        pk = data.get(f"{key}-id", "")
-        slots.append(
-            SectionSlot(
-                key=key,
-                heading=" ".join(str(data.get(f"{key}-heading", "")).split()),
-                pk=int(pk) if pk.isascii() and pk.isdigit() else None,
-                is_deleted=CheckboxInput().value_from_datadict(
-                    data, {}, f"{key}-DELETE"
-                ),
-            )
-        )
-    return slots
-
-
-class SectionPlacementField(forms.CharField):
-    """Which section holds a table: a section form's key, or a heading typed in.
-
-    The script turns the text box into a list of the form's sections; typing
-    a heading is the way without it. ``moved`` tells the formset whether the
-    value puts the table somewhere new (a key and a heading can name the same
-    section).
-    """
-
-    def moved(self, initial, data) -> bool:
-        return super().has_changed(initial, data)
-
-    def has_changed(self, initial, data) -> bool:
-        return self.moved(initial, data)
-
-
-def section_placement_field(thing: str) -> SectionPlacementField:
-    """The "Section" field of a part placed in a section: a table, a picture."""
-    return SectionPlacementField(
-        label="Section",
-        required=False,
-        max_length=300,
-        widget=forms.TextInput(
-            attrs={"data-section-picker": SECTIONS_PREFIX, "autocomplete": "off"}
-        ),
-        help_text=f"The {thing} appears after this section's text (the section's "
-        "heading). Empty: at the end of the article.",
-    )
-
-
-class SectionPlacementMixin(forms.ModelForm):
-    """A form whose ``section`` field places its part in one of the article's sections.
-
-    The model's own ``section`` is left out of the form (``exclude``): the
-    formset (``TableFormSet``) sets it when saving, once new sections have ids.
-    """
-
-    placed = "part"  # what is placed, in messages: "table", "picture"
-
-    def __init__(
-        self,
-        *args,
-        section_slots: list[SectionSlot] | None = None,
-        section_key: Callable[[int], str] | None = None,
-        **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.section_slots = section_slots
-        placed = self.instance.section if self.instance.section_id else None
-        if placed is not None:
-            # A section without a heading is named by its form's key.
-            self.fields["section"].initial = placed.heading or (
-                section_key(placed.pk) if section_key else ""
-            )
-            # The script selects the saved section by its id.
-            self.fields["section"].widget.attrs["data-section-id"] = str(placed.pk)
-        self.fields["section"].moved = self._placement_changed
-
-    def clean_section(self) -> SectionSlot | None:
-        slot = self._find_slot(self.cleaned_data["section"])
-        if slot is not None and slot.is_deleted:
-            raise forms.ValidationError(
-                f"The section {slot.name} is being deleted: choose another, or "
-                f"leave this empty to put the {self.placed} at the end."
-            )
-        return slot
-
-    def _slots(self) -> list[SectionSlot]:
-        if self.section_slots is not None:
-            return self.section_slots
-        # Outside the change form: the article's saved sections.
-        article_id = self.instance.article_id
-        sections = Section.objects.filter(article_id=article_id).order_by(
-            "position", "id"
-        )
-        return [
-            SectionSlot(f"saved-{s.pk}", s.heading, s.pk, False)
-            for s in (sections if article_id else [])
-        ]
-
-    def _find_slot(self, value: str) -> SectionSlot | None:
-        value = " ".join((value or "").split())
-        if not value:
-            return None
-        slots = self._slots()
-        by_key = [slot for slot in slots if slot.key == value]
-        if by_key:
-            return by_key[0]
-        named = [slot for slot in slots if slot.heading.casefold() == value.casefold()]
-        kept = [slot for slot in named if not slot.is_deleted]
-        if len(kept) > 1:
-            raise forms.ValidationError(
-                f"{len(kept)} sections have the heading “{value}”: choose one from "
-                "the list, or give them different headings."
-            )
-        if not named:
-            raise forms.ValidationError(
-                f"No section of this article has the heading “{value}”. Type a "
-                "heading exactly as it is above, or leave this empty to put the "
-                f"{self.placed} at the end."
-            )
-        return (kept or named)[0]
-
-    def _placement_changed(self, initial, data) -> bool:
-        try:
-            slot = self._find_slot(data)
-        except ValidationError:
-            return True
-        if slot is None:
-            return self.instance.section_id is not None
-        return slot.pk is None or slot.pk != self.instance.section_id
 
 
 class TableForm(SectionPlacementMixin, PositionedForm):
@@ -324,58 +163,8 @@ class TableForm(SectionPlacementMixin, PositionedForm):
         return cleaned
 
 
-class TableFormSet(PositionedFormSet):
-    """Tables, each placed in a section named on the same form, even a new one.
-
-    ``sections_formset`` is the section inline's formset of the same
-    submission, saved before this one; ArticleAdmin sets it in save_related.
-    """
-
-    sections_formset: BaseInlineFormSet | None = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.section_slots = submitted_sections(self.data) if self.is_bound else None
-
-    def get_form_kwargs(self, index):
-        return {
-            **super().get_form_kwargs(index),
-            "section_slots": self.section_slots,
-            "section_key": self._saved_section_key,
-        }
-
-    def _saved_section_key(self, pk: int) -> str:
-        return self._saved_section_keys.get(pk, "")
-
-    @cached_property
-    def _saved_section_keys(self) -> dict[int, str]:
-        """Each saved section's form key on the page, in the section inline's order."""
-        if self.is_bound or self.instance.pk is None:
-            return {}
-        ids = Section.objects.filter(article=self.instance).values_list("pk", flat=True)
-        return {pk: f"{SECTIONS_PREFIX}-{n}" for n, pk in enumerate(ids)}
-
-    def save_new(self, form, commit: bool = True):
-        form.instance.section = self._placed_in(form)
-        return super().save_new(form, commit=commit)
-
-    def save_existing(self, form, obj, commit: bool = True):
-        form.instance.section = self._placed_in(form)
-        return super().save_existing(form, obj, commit=commit)
-
-    def _placed_in(self, form) -> Section | None:
-        slot: SectionSlot | None = form.cleaned_data.get("section")
-        if slot is None or slot.is_deleted:
-            return None
-        if self.sections_formset is not None:
-            for section_form in self.sections_formset.forms:
-                if section_form.prefix == slot.key:
-                    # A new section left empty was not saved: the table goes last.
-                    section = section_form.instance
-                    return section if section.pk is not None else None
-        if slot.pk is None:
-            return None
-        return Section.objects.filter(pk=slot.pk, article=self.instance).first()
+class TableFormSet(SectionPlacementFormSet):
+    """Tables, each placed in a section named on the same form, even a new one."""
 
 
 class TableInline(OrderedStackedInline):
@@ -415,14 +204,15 @@ class FaqItemInline(OrderedStackedInline):
 
 
 class ArticlePartsMixin(OrderedPartsAdminMixin):
-    """For ArticleAdmin: ordered parts, and tables placed in sections saved with them."""
+    """For ArticleAdmin: ordered parts, and parts placed in sections saved with them."""
 
     def save_related(self, request, form, formsets, change) -> None:
-        # Tables are saved last, so that the sections saved with them, new
-        # ones too, have their ids when the tables are placed in them.
+        # Tables and pictures are saved last, so that the sections saved with
+        # them, new ones too, have their ids when they are placed in them.
+        placed = SectionPlacementFormSet
         sections = next((fs for fs in formsets if fs.model is Section), None)
         for formset in formsets:
-            if isinstance(formset, TableFormSet):
+            if isinstance(formset, placed):
                 formset.sections_formset = sections
-        formsets = sorted(formsets, key=lambda fs: isinstance(fs, TableFormSet))
+        formsets = sorted(formsets, key=lambda fs: isinstance(fs, placed))
         super().save_related(request, form, formsets, change)

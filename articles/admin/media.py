@@ -1,47 +1,44 @@
-"""The image library at the desk, and pictures placed in an article's text.
+"""Pictures placed in an article's text, on the article's change form.
 
-- **Images**: the library's list (thumbnails, searched by alt text, caption
-  and credit) and its form: the picture, its alt text, caption, credit and
-  focal point. The focal point is two numbers (per cent across and down),
-  which ``static/js/desk-media.js`` turns into a marker on the picture,
-  moved with the arrow keys, a click or a tap.
-- **Figures** on the article's change form: a picture from the library,
-  found by typing (autocomplete), or a new file uploaded right there, which
-  joins the library with the alt text, caption, credit and focal point typed
-  in the same row. A figure is placed in a section as a table is, even one
-  added in the same save.
+- **Figures**: a picture from the library, found by typing (autocomplete),
+  or a new file uploaded right there, which joins the library with the alt
+  text, caption, credit and focal point typed in the same row. A figure is
+  placed in a section as a table is (``placement``), even one added in the
+  same save: after the section's text, or after one of its paragraphs.
+- **On a live story** the changes wait as a pending edit, saved in a
+  transaction that is rolled back (``revisions``). A new picture is a
+  library item in its own right: after the rollback it is saved again, for
+  good, and the pending edit shows that one, published or not.
 - **Lead picture**: the article's "Lead image" fields also offer a picture
   from the library (articles/pictures.py keeps the lead image in step).
 
-``PicturesMixin`` goes among ArticleAdmin's bases.
+The library's own screen is ``library``. ``PicturesMixin`` goes among
+ArticleAdmin's bases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..images import srcset
-from ..models import Article, Figure, Image, Section
+from ..models import Figure, Image
 from ..models.media import alt_text_problem
-from .inlines import (
-    SECTIONS_PREFIX,
-    SectionPlacementField,
-    SectionSlot,
-    TableFormSet,
-)
+from .library import PICTURE_CSS, PICTURE_JS, FocalPointField, thumbnail
 from .ordering import OrderedStackedInline, PositionedForm
+from .placement import (
+    SectionPlacementFormSet,
+    SectionPlacementMixin,
+    section_placement_field,
+)
+from .revisions import outlast_rollback
 
-_CSS = ["css/desk-media.css"]
-_JS = ["js/desk-media.js"]
-_AXES = ("Across, % from the left", "Down, % from the top")
 # A new picture's fields in the library, and where the figure's form shows them.
 _UPLOAD_FIELDS = {
     "file": "upload",
@@ -53,195 +50,12 @@ _UPLOAD_FIELDS = {
 }
 
 
-class FocalPointWidget(forms.MultiWidget):
-    """Two numbers with their own labels; the script adds the marker on the picture.
-
-    ``source`` names the file input of the same form whose chosen file the
-    script shows before it is uploaded; ``preview_url`` the stored picture.
-    """
-
-    def __init__(self, attrs=None, *, source: str = "file") -> None:
-        number = {"min": "0", "max": "100", "step": "1", "class": "vIntegerField"}
-        super().__init__([forms.NumberInput(number), forms.NumberInput(number)], attrs)
-        self.source = source
-        self.preview_url = ""
-
-    def decompress(self, value) -> list:
-        return list(value) if value else [50, 50]
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        values = value if isinstance(value, list) else self.decompress(value)
-        final = self.build_attrs(self.attrs, attrs)
-        base_id = final.get("id", f"id_{name}")
-        shared = {k: v for k, v in final.items() if k.startswith("aria-")}
-        axes = []
-        for n, (label, widget) in enumerate(zip(_AXES, self.widgets, strict=True)):
-            sub_id = f"{base_id}_{n}"
-            control = widget.render(
-                f"{name}_{n}",
-                values[n] if n < len(values) else None,
-                {**shared, "id": sub_id},
-                renderer,
-            )
-            axes.append((sub_id, label, control))
-        return format_html(
-            '<div class="focal-point" data-focal-point data-source="{}"'
-            ' data-preview="{}">{}</div>',
-            self.source,
-            self.preview_url,
-            format_html_join(
-                "",
-                '<span class="focal-point-axis"><label for="{}">{}</label> {}</span>',
-                axes,
-            ),
-        )
-
-
-class FocalPointField(forms.MultiValueField):
-    """(across, down) in per cent; empty is the middle."""
-
-    def __init__(self, *, source: str = "file", **kwargs) -> None:
-        kwargs.setdefault("widget", FocalPointWidget(source=source))
-        fields = (
-            forms.IntegerField(min_value=0, max_value=100),
-            forms.IntegerField(min_value=0, max_value=100),
-        )
-        super().__init__(fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list) -> tuple[int, int]:
-        x, y = [*data_list, None, None][:2]
-        return (50 if x is None else x, 50 if y is None else y)
-
-
-def thumbnail(image: Image | None, width: int = 96) -> SafeString:
-    """A small picture for the desk; decorative, as its alt text is shown beside it."""
-    if image is None or not image.file:
-        return mark_safe("")
-    height = round(width * image.height / image.width) if image.width else width
-    sources = srcset(image.file, image.width)
-    return format_html(
-        '<img class="desk-thumbnail" src="{}"{} alt="" width="{}" height="{}"'
-        ' loading="lazy">',
-        image.file.url,
-        format_html(' srcset="{}" sizes="{}px"', sources, width) if sources else "",
-        width,
-        height,
-    )
-
-
-class ImageForm(forms.ModelForm):
-    focal_point = FocalPointField(
-        label="Focal point",
-        required=False,
-        help_text="The part of the picture that must stay in view when a card "
-        "crops it. Click or tap the subject, or move the marker with the arrow "
-        "keys (Shift for finer steps).",
-    )
-
-    class Meta:
-        model = Image
-        fields = ["file", "alt_text", "caption", "credit"]
-        # Not the clearable input: a picture cannot be cleared, only replaced,
-        # and the plain input keeps its own label (the clearable one's is a
-        # legend, which leaves the input itself unnamed).
-        widgets = {"file": forms.FileInput(attrs={"accept": "image/*"})}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        image = self.instance
-        self.fields["focal_point"].initial = (image.focal_x, image.focal_y)
-        if image.pk and image.file:
-            self.fields["focal_point"].widget.preview_url = image.file.url
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        across, down = cleaned.get("focal_point") or (50, 50)
-        self.instance.focal_x, self.instance.focal_y = across, down
-        return cleaned
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageForm
-    list_display = [
-        "picture",
-        "alt_text",
-        "caption",
-        "credit",
-        "size",
-        "uploaded_by",
-        "created_at",
-    ]
-    list_display_links = ["alt_text"]
-    list_filter = ["created_at"]
-    search_fields = ["alt_text", "caption", "credit"]
-    date_hierarchy = "created_at"
-    list_select_related = ["uploaded_by"]
-    readonly_fields = ["preview", "used_in", "uploaded_by", "created_at"]
-    fieldsets = [
-        (None, {"fields": ["file", "preview", "alt_text", ("caption", "credit")]}),
-        ("Thumbnails", {"fields": ["focal_point"]}),
-        ("Where it is used", {"fields": ["used_in", ("uploaded_by", "created_at")]}),
-    ]
-
-    class Media:
-        css = {"all": _CSS}
-        js = _JS
-
-    @admin.display(description="Picture")
-    def picture(self, obj: Image) -> SafeString:
-        return thumbnail(obj)
-
-    @admin.display(description="Size")
-    def size(self, obj: Image) -> str:
-        return f"{obj.width} × {obj.height}" if obj.width else ""
-
-    @admin.display(description="Now")
-    def preview(self, obj: Image) -> SafeString:
-        return thumbnail(obj, 320)
-
-    @admin.display(description="Used in")
-    def used_in(self, obj: Image) -> SafeString:
-        if obj.pk is None:
-            return mark_safe("")
-        articles = (
-            Article.objects.filter(Q(figures__image=obj) | Q(lead_picture=obj))
-            .distinct()
-            .order_by("title")
-            .values_list("pk", "title")
-        )
-        links = [
-            (reverse("admin:articles_article_change", args=[pk]), title)
-            for pk, title in articles
-        ]
-        if not links:
-            return mark_safe("No article yet.")
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
-        )
-
-    def save_model(self, request: HttpRequest, obj: Image, form, change) -> None:
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-# -- figures on the article's change form ----------------------------------------
-
-
-class FigureForm(PositionedForm):
+class FigureForm(SectionPlacementMixin, PositionedForm):
     """A picture in the text: from the library, or uploaded here into the library."""
 
-    section = SectionPlacementField(
-        label="Section",
-        required=False,
-        max_length=300,
-        widget=forms.TextInput(
-            attrs={"data-section-picker": SECTIONS_PREFIX, "autocomplete": "off"}
-        ),
-        help_text="The picture appears after this section's text (the section's "
-        "heading). Empty: at the end of the article.",
-    )
+    placed = "picture"
+
+    section = section_placement_field("picture")
     upload = forms.ImageField(
         label="Or upload a new picture",
         required=False,
@@ -259,14 +73,26 @@ class FigureForm(PositionedForm):
 
     class Meta:
         model = Figure
-        fields = ["image", "alt_text", "caption", "credit", "position"]
+        fields = [
+            "after_paragraph",
+            "image",
+            "alt_text",
+            "caption",
+            "credit",
+            "position",
+        ]
         labels = {
+            "after_paragraph": "After paragraph",
             "image": "Picture from the library",
             "alt_text": "Alt text",
             "caption": "Caption",
             "credit": "Credit",
         }
         help_texts = {
+            "after_paragraph": "The number of the section's paragraph the "
+            "picture follows: 1 after the first (a list or a quotation counts "
+            "as one), 0 before the first. Empty, or past the last paragraph: "
+            "after the section's text.",
             "alt_text": "Describes the picture for readers who cannot see it. "
             "Required for a new picture; for one from the library, only if it "
             "needs another description here (empty: the library's).",
@@ -274,31 +100,23 @@ class FigureForm(PositionedForm):
             "credit": "For a library picture, empty shows the library's credit.",
         }
 
-    def __init__(self, *args, section_slots=None, section_key=None, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.section_slots = section_slots
         self.new_image: Image | None = None
         # Either this or an upload; clean() says which is missing.
         self.fields["image"].required = False
-        placed = self.instance.section if self.instance.section_id else None
-        if placed is not None:
-            self.fields["section"].initial = placed.heading or (
-                section_key(placed.pk) if section_key else ""
-            )
-            self.fields["section"].widget.attrs["data-section-id"] = str(placed.pk)
-        self.fields["section"].moved = self._placement_changed
-
-    def clean_section(self) -> SectionSlot | None:
-        slot = self._find_slot(self.cleaned_data["section"])
-        if slot is not None and slot.is_deleted:
-            raise ValidationError(
-                f"The section {slot.name} is being deleted: choose another, or "
-                "leave this empty to put the picture at the end."
-            )
-        return slot
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if (
+            cleaned.get("after_paragraph") is not None
+            and cleaned.get("section") is None
+            and "section" not in self.errors
+        ):
+            self.add_error(
+                "after_paragraph",
+                "Choose the section whose paragraphs are counted, or leave this empty.",
+            )
         upload, picture = cleaned.get("upload"), cleaned.get("image")
         if upload and picture:
             self.add_error(
@@ -339,88 +157,62 @@ class FigureForm(PositionedForm):
         for name in ("alt_text", "caption", "credit"):
             cleaned[name] = ""
 
-    def save_new_image(self, user) -> None:
-        if self.new_image is not None:
-            self.new_image.uploaded_by = user
-            self.new_image.save()
-            self.instance.image = self.new_image
-            self.new_image = None
-
-    # Placement, as for tables (articles/admin/inlines.py).
-
-    def _slots(self) -> list[SectionSlot]:
-        if self.section_slots is not None:
-            return self.section_slots
-        article_id = self.instance.article_id
-        sections = Section.objects.filter(article_id=article_id).order_by(
-            "position", "id"
-        )
-        return [
-            SectionSlot(f"saved-{s.pk}", s.heading, s.pk, False)
-            for s in (sections if article_id else [])
-        ]
-
-    def _find_slot(self, value: str) -> SectionSlot | None:
-        value = " ".join((value or "").split())
-        if not value:
+    def save_new_image(self, user) -> Image | None:
+        """The uploaded picture, saved in the library and shown by this figure."""
+        if self.new_image is None:
             return None
-        slots = self._slots()
-        by_key = [slot for slot in slots if slot.key == value]
-        if by_key:
-            return by_key[0]
-        named = [slot for slot in slots if slot.heading.casefold() == value.casefold()]
-        kept = [slot for slot in named if not slot.is_deleted]
-        if len(kept) > 1:
-            raise ValidationError(
-                f"{len(kept)} sections have the heading “{value}”: choose one from "
-                "the list, or give them different headings."
-            )
-        if not named:
-            raise ValidationError(
-                f"No section of this article has the heading “{value}”. Type a "
-                "heading exactly as it is above, or leave this empty to put the "
-                "picture at the end."
-            )
-        return (kept or named)[0]
-
-    def _placement_changed(self, initial, data) -> bool:
-        try:
-            slot = self._find_slot(data)
-        except ValidationError:
-            return True
-        if slot is None:
-            return self.instance.section_id is not None
-        return slot.pk is None or slot.pk != self.instance.section_id
+        image, self.new_image = self.new_image, None
+        image.uploaded_by = user
+        image.save()
+        self.instance.image = image
+        return image
 
 
-class FigureFormSet(TableFormSet):
+def _saved_again(image: Image) -> Callable[[dict], None]:
+    """After a rollback: ``image`` saved again, and a state's figures showing it.
+
+    Its file is stored already (files are not rolled back); the new row
+    takes it as it is, and its renditions follow the commit.
+    """
+    values = {
+        field.attname: getattr(image, field.attname)
+        for field in Image._meta.concrete_fields
+        if not field.primary_key
+    }
+    values["file"] = image.file.name
+    number = image.pk
+
+    def keep(state: dict) -> None:
+        kept = Image(**values)
+        kept.save()
+        for row in state["parts"].get("figures", []):
+            if row["fields"].get("image") == number:
+                row["fields"]["image"] = kept.pk
+
+    return keep
+
+
+class FigureFormSet(SectionPlacementFormSet):
     """Figures placed in sections as tables are; an upload joins the library first."""
 
-    user = None
-    # Set by FigureInline: a live article's edits are kept apart until published.
-    is_live = False
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.is_live:
-            return
-        for form in self.forms:
-            if form.cleaned_data.get("upload") and not form.cleaned_data.get("DELETE"):
-                # The pending version is saved in a transaction that is rolled
-                # back; a new upload would not survive it.
-                form.add_error(
-                    "upload",
-                    "This story is live: add the picture to the image library "
-                    "first (Images › Add), then choose it here.",
-                )
+    # Set by FigureInline.
+    request: HttpRequest | None = None
 
     def save_new(self, form, commit: bool = True):
-        form.save_new_image(self.user)
+        self._save_new_image(form)
         return super().save_new(form, commit=commit)
 
     def save_existing(self, form, obj, commit: bool = True):
-        form.save_new_image(self.user)
+        self._save_new_image(form)
         return super().save_existing(form, obj, commit=commit)
+
+    def _save_new_image(self, form: FigureForm) -> None:
+        user = self.request.user if self.request is not None else None
+        image = form.save_new_image(user)
+        if image is not None and self.request is not None:
+            # A live story's edit is rolled back to be kept as pending: the
+            # picture stays in the library, and the edit shows that one.
+            outlast_rollback(self.request, _saved_again(image))
 
 
 class FigureInline(OrderedStackedInline):
@@ -436,7 +228,7 @@ class FigureInline(OrderedStackedInline):
     exclude = ["section"]
     readonly_fields = ["current"]
     fields = [
-        "section",
+        ("section", "after_paragraph"),
         "current",
         ("image", "upload"),
         "focal_point",
@@ -446,8 +238,8 @@ class FigureInline(OrderedStackedInline):
     classes = ["figures-inline"]
 
     class Media:
-        css = {"all": _CSS}
-        js = _JS
+        css = {"all": PICTURE_CSS}
+        js = PICTURE_JS
 
     @admin.display(description="Now")
     def current(self, obj: Figure) -> SafeString:
@@ -458,11 +250,7 @@ class FigureInline(OrderedStackedInline):
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset: type[BaseInlineFormSet] = super().get_formset(request, obj, **kwargs)
-        return type(
-            formset.__name__,
-            (formset,),
-            {"user": request.user, "is_live": obj is not None and obj.is_public},
-        )
+        return type(formset.__name__, (formset,), {"request": request})
 
 
 class PicturesMixin(admin.ModelAdmin):

@@ -27,6 +27,7 @@ model ``PARTS`` does not hold: its changes to a live article would be lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404
 from django.template.response import SimpleTemplateResponse, TemplateResponse
@@ -74,6 +76,7 @@ PUBLISHED = Article.Status.PUBLISHED
 _EDITING = "_desk_revisions_editing"
 _BEFORE = "_desk_revisions_before"
 _AFTER = "_desk_revisions_after"
+_OUTLAST = "_desk_revisions_outlast"
 
 
 @dataclass
@@ -104,6 +107,13 @@ class _Shown(Exception):
         self.response = response
 
 
+def _with_lf_line_breaks(data: QueryDict) -> QueryDict:
+    sent = data.copy()
+    for key, values in sent.lists():
+        sent.setlist(key, [value.replace("\r\n", "\n") for value in values])
+    return sent
+
+
 def _number(object_id: str) -> int | None:
     value = unquote(str(object_id))
     return int(value) if value.isdigit() else None
@@ -117,6 +127,17 @@ def _who(user) -> str:
     if user is None:
         return "someone no longer on the desk"
     return user.get_full_name() or user.get_username()
+
+
+def outlast_rollback(request: HttpRequest, keep: Callable[[dict], None]) -> None:
+    """Have ``keep(state)`` run if this save is rolled back and kept as a state.
+
+    For what a save at the change form makes that stands on its own, outside
+    the article (a new picture in the image library): after the rollback,
+    ``keep`` saves it again for good and points ``state`` at it, before the
+    state is stored or applied. A save that stands as it is runs nothing.
+    """
+    request.__dict__.setdefault(_OUTLAST, []).append(keep)
 
 
 class RevisionsMixin(CompareVersionAdmin):
@@ -222,6 +243,21 @@ class RevisionsMixin(CompareVersionAdmin):
 
     # -- saving at the change form -------------------------------------------
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            # Browsers send a text area's line breaks as CR LF, whatever the
+            # page held: as sent, every paragraph saved elsewhere (an import)
+            # would count as changed, and a live article unchanged would get
+            # changes waiting.
+            request.POST = _with_lf_line_breaks(request.POST)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(
         self,
         request: HttpRequest,
@@ -258,11 +294,14 @@ class RevisionsMixin(CompareVersionAdmin):
             response = shown.response
         except _Saved as saved:
             editing = request.__dict__.pop(_EDITING)
+            for keep in request.__dict__.pop(_OUTLAST, []):
+                keep(saved.state)
             if saved.pending:
                 return self._keep_pending(request, editing, saved)
             return self._keep_now(request, editing, saved)
         finally:
             request.__dict__.pop(_EDITING, None)
+            request.__dict__.pop(_OUTLAST, None)
         return response
 
     def _enter_pending(self, request: HttpRequest, edit: PendingEdit) -> bool:

@@ -130,11 +130,6 @@ class Article(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    update_note = models.TextField(
-        "correction or update note",
-        blank=True,
-        help_text="Shown at the top of the article, e.g. “This article was corrected on …”.",
-    )
 
     is_commenting_open = models.BooleanField(
         "comments open",

@@ -8,7 +8,10 @@ its real format, a pixel limit, metadata removed; WebP renditions follow
 after the commit. Alt text is required and may not be a file's name.
 
 A figure may give its own alt text, caption or credit, for a picture that
-means something else in another story; empty, the library's are shown.
+means something else in another story; empty, the library's are shown. It is
+placed in a section as a table is, after the section's text or after one of
+its paragraphs (``after_paragraph``: 0 is before the first; a number past the
+last puts it after the text).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 
 from .article import Article
-from .parts import Section
+from .parts import PlacedInSection, placement_position, placement_section
 from .uploads import check_upload, store_upload
 
 # Thumbnails are cropped around the focal point in steps of this many per
@@ -143,18 +146,18 @@ def focus_classes(x: int | None, y: int | None) -> str:
     return f"focus-x-{step(x)} focus-y-{step(y)}"
 
 
-class Figure(models.Model):
+class Figure(PlacedInSection):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="figures"
     )
-    section = models.ForeignKey(
-        Section,
+    section = placement_section("picture", "figures")
+    after_paragraph = models.PositiveSmallIntegerField(
+        "after paragraph",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="figures",
-        help_text="The picture appears after this section's text. Without one it "
-        "goes at the end of the article.",
+        help_text="Where in its section's text the picture appears: 1 after the "
+        "first paragraph (a list or a quotation counts as one), 0 before it. "
+        "Empty, or past the last paragraph: after the text.",
     )
     image = models.ForeignKey(
         Image,
@@ -163,9 +166,7 @@ class Figure(models.Model):
         verbose_name="picture",
         help_text="Type to search the image library by alt text, caption or credit.",
     )
-    position = models.PositiveIntegerField(
-        default=0, help_text="Order among pictures placed in the same section."
-    )
+    position = placement_position("pictures")
     alt_text = models.CharField(
         "alt text here",
         max_length=300,
@@ -197,12 +198,7 @@ class Figure(models.Model):
             problem = alt_text_problem(self.alt_text)
             if problem:
                 raise ValidationError({"alt_text": problem})
-        if (
-            self.section_id
-            and self.article_id
-            and self.section.article_id != self.article_id
-        ):
-            raise ValidationError({"section": "Choose a section of this article."})
+        super().clean()
 
     @property
     def shown_alt_text(self) -> str:

@@ -133,22 +133,50 @@ class Section(models.Model):
         return candidate
 
 
-class ArticleTable(models.Model):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="tables"
-    )
-    section = models.ForeignKey(
+def placement_section(part: str, related_name: str) -> models.ForeignKey:
+    """The section after whose text a part (a table, a picture) appears."""
+    return models.ForeignKey(
         Section,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="tables",
-        help_text="The table appears after this section's text. Without one it goes "
-        "at the end of the article.",
+        related_name=related_name,
+        help_text=f"The {part} appears after this section's text. Without one it "
+        "goes at the end of the article.",
     )
-    position = models.PositiveIntegerField(
-        default=0, help_text="Order among tables placed in the same section."
+
+
+def placement_position(parts: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        default=0, help_text=f"Order among {parts} placed in the same section."
     )
+
+
+class PlacedInSection(models.Model):
+    """A part placed in one of its article's sections (``placement_section``).
+
+    Its section is one of the same article's; a deleted section leaves the
+    part at the end of the article.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if (
+            self.section_id
+            and self.article_id
+            and self.section.article_id != self.article_id
+        ):
+            raise ValidationError({"section": "Choose a section of this article."})
+
+
+class ArticleTable(PlacedInSection):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tables"
+    )
+    section = placement_section("table", "tables")
+    position = placement_position("tables")
     caption = models.CharField(max_length=300, help_text="Says what the table shows.")
     source_note = models.CharField(
         max_length=300,
@@ -174,12 +202,7 @@ class ArticleTable(models.Model):
         errors = table_rows_errors(self.rows)
         if errors:
             raise ValidationError({"rows": errors})
-        if (
-            self.section_id
-            and self.article_id
-            and self.section.article_id != self.article_id
-        ):
-            raise ValidationError({"section": "Choose a section of this article."})
+        super().clean()
 
     @property
     def header(self) -> list[str]:

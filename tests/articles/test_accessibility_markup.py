@@ -14,9 +14,10 @@ import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.utils import timezone
 from PIL import Image
 
-from articles.models import Section
+from articles.models import Correction, Section
 from tests.factories import (
     make_article,
     make_author,
@@ -54,10 +55,15 @@ def site_pages(db, settings, tmp_path) -> dict[str, str]:
         tags=["Storms", "Shipping"],
         sections=0,
         comment_prompt="Share your thoughts: was the port ready?",
-        update_note="Corrected the number of ships.",
         lead_image=_photo(),
         lead_image_alt="Cranes on the quay at dawn",
         lead_image_caption="The quay on Monday.",
+    )
+    Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.CORRECTION,
+        text="Corrected the number of ships.",
+        noted_at=timezone.now(),
     )
     make_section(
         article, heading="", body="The harbour reopened on Monday.", position=0

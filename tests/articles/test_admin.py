@@ -31,7 +31,6 @@ def _article_form(for_category, **overrides) -> dict:
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
-        "update_note": "",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",

@@ -10,8 +10,10 @@ from types import SimpleNamespace
 import lxml.html
 import pytest
 import time_machine
-from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import StateApps
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -85,12 +87,11 @@ def test_one_note_is_shown_without_a_list(anon):
 
 
 def test_an_article_without_notes_shows_no_log(anon):
-    article = live_article(update_note="An old note, no longer shown.")
+    article = live_article()
 
     html = anon.get(article.get_absolute_url()).text
 
     assert 'id="corrections"' not in html
-    assert "An old note" not in html
 
 
 def test_date_modified_is_the_latest_correction(anon):
@@ -193,16 +194,16 @@ def test_a_correction_cannot_be_dated_in_the_future(desk_editor_client):
 
 
 def test_the_old_note_field_is_gone_from_the_form(desk_editor_client):
-    article = make_article(
-        status=Article.Status.DRAFT, published_at=None, update_note="Kept as it was."
-    )
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
     data = form_data(desk_editor_client, change_url(article))
     data["update_note"] = "Forged into the form."
 
-    desk_editor_client.post(change_url(article), data)
+    response = desk_editor_client.post(change_url(article), data)
 
-    article.refresh_from_db()
-    assert article.update_note == "Kept as it was."
+    assert response.status_code == 302
+    preview = desk_editor_client.get(article.get_preview_url()).text
+    assert "Forged into the form." not in preview
+    assert not Correction.objects.exists()
 
 
 def test_a_correction_to_a_live_article_goes_live_with_its_pending_edit(
@@ -238,36 +239,78 @@ def test_a_correction_to_a_live_article_goes_live_with_its_pending_edit(
 
 # -- the migration from the old single note ---------------------------------------
 
+BEFORE_THE_LOG = ("articles", "0011_media_library")
+WITH_THE_LOG = ("articles", "0012_share_links_and_corrections")
 
-def migrate_notes() -> None:
+
+def migrate_to(*target: str) -> StateApps:
+    """The database migrated to ``target``; its models as they were then."""
+    call_command("migrate", *target, verbosity=0)
+    return MigrationLoader(connection).project_state(target).apps
+
+
+@pytest.fixture
+def before_the_log():
+    """The models before the log, when an article had one note; the latest after."""
+    yield migrate_to(*BEFORE_THE_LOG)
+    call_command("migrate", verbosity=0)
+
+
+def old_article(apps: StateApps, note: str):
+    Article = apps.get_model("articles", "Article")
+    Category = apps.get_model("articles", "Category")
+    category, _ = Category.objects.get_or_create(
+        slug="news", defaults={"name": "News", "position": 1}
+    )
+    return Article.objects.create(
+        title=f"Article {Article.objects.count() + 1}",
+        slug=f"article-{Article.objects.count() + 1}",
+        category=category,
+        status="published",
+        published_at=PUBLISHED,
+        update_note=note,
+    )
+
+
+def migrate_notes(apps: StateApps) -> None:
     MIGRATION.update_notes_to_corrections(apps, SimpleNamespace(connection=connection))
 
 
-def test_old_update_notes_become_the_first_entries_of_the_log():
-    corrected = make_article(update_note="  This article was corrected on 2 May.  ")
-    updated = make_article(update_note="Police have since named the driver.")
-    plain = make_article(update_note="")
+@pytest.mark.django_db(transaction=True)
+def test_old_update_notes_become_the_first_entries_of_the_log(before_the_log):
+    corrected = old_article(before_the_log, "  This article was corrected on 2 May.  ")
+    updated = old_article(before_the_log, "Police have since named the driver.")
+    plain = old_article(before_the_log, "")
     stamp = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
-    Article.objects.filter(pk=corrected.pk).update(updated_at=stamp)
+    before_the_log.get_model("articles", "Article").objects.filter(
+        pk=corrected.pk
+    ).update(updated_at=stamp)
 
-    migrate_notes()
+    apps = migrate_to(*WITH_THE_LOG)
 
-    (first,) = Correction.objects.filter(article=corrected)
+    log = apps.get_model("articles", "Correction").objects
+    (first,) = log.filter(article_id=corrected.pk)
     assert first.kind == Correction.Kind.CORRECTION
     assert first.text == "This article was corrected on 2 May."
     assert first.noted_at == stamp
-    (second,) = Correction.objects.filter(article=updated)
+    (second,) = log.filter(article_id=updated.pk)
     assert second.kind == Correction.Kind.UPDATE
-    assert not Correction.objects.filter(article=plain).exists()
+    assert not log.filter(article_id=plain.pk).exists()
     # The old field is left as it was, so that undoing the migration loses nothing.
-    corrected.refresh_from_db()
-    assert corrected.update_note == "  This article was corrected on 2 May.  "
+    kept = apps.get_model("articles", "Article").objects.get(pk=corrected.pk)
+    assert kept.update_note == "  This article was corrected on 2 May.  "
+
+    # Then the old field goes; the log stays.
+    call_command("migrate", "articles", verbosity=0)
+    assert "update_note" not in {f.name for f in Article._meta.get_fields()}
+    assert Correction.objects.get(article_id=corrected.pk).noted_at == stamp
 
 
-def test_migrating_the_notes_twice_adds_nothing():
-    make_article(update_note="Corrected a date.")
+@pytest.mark.django_db(transaction=True)
+def test_migrating_the_notes_twice_adds_nothing(before_the_log):
+    old_article(before_the_log, "Corrected a date.")
 
-    migrate_notes()
-    migrate_notes()
+    apps = migrate_to(*WITH_THE_LOG)
+    migrate_notes(apps)
 
-    assert Correction.objects.count() == 1
+    assert apps.get_model("articles", "Correction").objects.count() == 1

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles.checks import check_article
-from articles.models import Figure, Image, Section
+from articles.models import Figure, Image, PendingEdit, Section
 from tests.articles.desk.media_support import (
     BAD_UPLOADS,
     has_exif,
@@ -385,15 +385,79 @@ def test_the_library_picker_searches_alt_text_caption_and_credit(
     assert results == [{"id": str(wanted.pk), "text": "Nets drying"}]
 
 
-def test_a_live_story_takes_pictures_from_the_library_only(editor_client, media):
-    article = make_article()
+def test_a_picture_uploaded_to_a_live_story_joins_the_library_and_waits(
+    editor_client, editor, anon, media, django_capture_on_commit_callbacks
+):
+    article = make_article(authors=[make_author()])
+    section = article.sections.get()
     data = page_form(editor_client, change_url(article))
-    (row,) = add_rows(data, "figures", [figure_row(alt_text="A new photo")])
-    data[f"{row}-upload"] = upload("new.jpg", jpeg())
+    (row,) = add_rows(
+        data,
+        "figures",
+        [
+            figure_row(
+                section=section.heading,
+                alt_text="A new crane on the quay",
+                caption="Installed on Monday.",
+            )
+        ],
+    )
+    data[f"{row}-upload"] = upload("crane.jpg", jpeg((1200, 600)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(change_url(article), data)
+    assert response.status_code == 302, errors_in(response)
+
+    # Readers do not see it yet...
+    assert not Figure.objects.exists()
+    page = article.get_absolute_url()
+    assert "A new crane" not in anon.get(page).content.decode()
+    # ...but the library has the picture, whatever becomes of the edit.
+    image = Image.objects.get()
+    assert (image.alt_text, image.caption) == (
+        "A new crane on the quay",
+        "Installed on Monday.",
+    )
+    assert image.uploaded_by == editor
+    assert (media / image.file.name).exists()
+    assert (media / f"{image.file.name}.w480.webp").exists()
+    (waiting,) = PendingEdit.objects.get(article=article).state["parts"]["figures"]
+    assert waiting["fields"]["image"] == image.pk
+
+    publish = reverse("admin:articles_article_pending_publish", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(publish).status_code == 302
+    figure = Figure.objects.get()
+    assert (figure.image, figure.section) == (image, section)
+    html = anon.get(page).content.decode()
+    assert 'alt="A new crane on the quay"' in html
+    assert "Installed on Monday." in html
+
+
+def test_a_picture_uploaded_to_a_live_story_stays_when_the_edit_is_discarded(
+    editor_client, media
+):
+    article = make_article(authors=[make_author()])
+    data = page_form(editor_client, change_url(article))
+    (row,) = add_rows(data, "figures", [figure_row(alt_text="Nets on the quay")])
+    data[f"{row}-upload"] = upload("nets.jpg", jpeg())
+    assert editor_client.post(change_url(article), data).status_code == 302
+
+    discard = reverse("admin:articles_article_pending_discard", args=[article.pk])
+    assert editor_client.post(discard).status_code == 302
+    assert not PendingEdit.objects.exists() and not Figure.objects.exists()
+    assert Image.objects.get().alt_text == "Nets on the quay"
+
+
+def test_a_bad_upload_to_a_live_story_is_refused_and_named(editor_client, media):
+    article = make_article(authors=[make_author()])
+    data = page_form(editor_client, change_url(article))
+    (row,) = add_rows(data, "figures", [figure_row(alt_text="Minutes of the meeting")])
+    data[f"{row}-upload"] = upload("minutes.jpg", b"Minutes of Monday's meeting.\n")
     response = editor_client.post(change_url(article), data)
     assert response.status_code == 200
-    assert any("image library first" in m for m in errors_in(response)["upload"])
-    assert not Image.objects.exists()
+    assert errors_in(response).get("upload")
+    assert not Image.objects.exists() and not PendingEdit.objects.exists()
+    assert stored_files(media) == set()
 
 
 def test_a_figure_added_to_a_live_story_waits_until_the_changes_are_published(
