@@ -1,10 +1,12 @@
 /*
- * The article's contents box. The page sends it open, so without this script
- * every reader sees the list. Where the contents sit above the text rather
- * than beside it (narrower than the 64rem of the stylesheet's two columns),
- * it starts folded, so the article begins on the first screen; the reader
- * opens it with its summary. Turning a tablet or resizing the window across
- * that width folds or opens it again to suit.
+ * The article's contents box. The page sends it folded: on a phone, where the
+ * contents sit above the text, the article then begins on the first screen
+ * and nothing moves once the page has loaded (a box that folded itself after
+ * the first paint pushed the whole text up). Where the contents sit beside
+ * the text (at least the 64rem of the stylesheet's two columns), this script
+ * opens it; opening it there moves nothing else. Without the script every
+ * reader opens it with its summary. Turning a tablet or resizing the window
+ * across that width opens or folds it again to suit.
  */
 (function () {
   "use strict";

@@ -434,13 +434,36 @@ def test_header_stays_small_on_a_phone_on_its_side(open_page, site):
         assert_clean(tab)
 
 
-def test_contents_are_open_without_scripts(open_page, site):
-    tab = open_page(viewport=PHONE_390, java_script_enabled=False)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_contents_open_with_their_summary_without_scripts(open_page, site, screen):
+    tab = open_page(viewport=screen, java_script_enabled=False)
     tab.open(site.article)
     links = tab.page.locator("nav.toc a")
+    assert not links.first.is_visible()
+    tab.page.locator("nav.toc summary").click()
     for n in range(links.count()):
         assert links.nth(n).is_visible()
     assert tab.failed_requests == []
+
+
+_LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) total += entry.value;
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 1000);
+})"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_nothing_moves_once_the_article_has_loaded(open_page, site, screen):
+    tab = open_page(viewport=screen)
+    tab.open(site.article)
+    tab.page.wait_for_load_state("load")
+    # Cumulative Layout Shift as browsers report it; 0.1 is "needs improvement".
+    assert tab.page.evaluate(_LAYOUT_SHIFT) < 0.01
 
 
 def test_contents_fold_and_open_as_the_window_crosses_the_columns(open_page, site):
