@@ -226,6 +226,14 @@ class Article(models.Model):
         return self.standfirst or self.excerpt
 
     @property
+    def share_image_alt(self) -> str:
+        """Alt text of the share card's picture: the lead picture, else the first in the text."""
+        if self.lead_image:
+            return self.lead_image_alt
+        first = next(iter(self.figures.all()), None)
+        return first.shown_alt_text if first is not None else ""
+
+    @property
     def last_changed_at(self) -> datetime:
         """When readers last saw it change: an edit, or going live when it was scheduled."""
         return max(self.updated_at, self.published_at or self.updated_at)
