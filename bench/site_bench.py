@@ -47,130 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import site_load, site_report  # noqa: E402
+from bench.site_after_edit import readers_after_edit  # noqa: E402
+from bench.site_options import DATABASES, FORWARDED, PEER_SCRIPT_ENV, parse_args  # noqa: E402
 from bench.site_pages import LABELS, PAGE_KINDS  # noqa: E402
-
-DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DEFAULT_PG_DATABASE = "newsroom_bench_site"
-PEER_SCRIPT_ENV = "NEWSROOM_BENCH_PEER_SCRIPT"
-DEFAULT_PEER_SCRIPT = "../shared/peers-wagtail/compare.sh"
-DATABASES = ("sqlite", "postgresql")
-# The second gunicorn's page cache switch, as compare.sh sets it.
-UNCACHED_ENV = ("NEWSROOM_PAGE_CACHE_SECONDS=0",)
-# Options the parent passes on to each database's process.
-FORWARDED = (
-    *("articles", "comments", "seed", "scheduled_every", "pg_admin_url"),
-    *("pg_database", "duration", "warmup", "rounds", "threads", "connections"),
-    *("workers", "worker_class", "worker_threads", "max_requests", "paths"),
-    *("readers", "nginx_config", "reuse"),
-)
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
-    size = parser.add_argument_group("the archive")
-    size.add_argument("--articles", type=int, default=100_000, help="articles")
-    size.add_argument("--comments", type=int, default=1_000_000, help="comments")
-    size.add_argument("--seed", type=int, default=11, help="same seed, same archive")
-    size.add_argument(
-        "--scheduled-every",
-        type=int,
-        default=100,
-        help="one article in this many is scheduled for later (0: none)",
-    )
-    where = parser.add_argument_group("the database")
-    where.add_argument(
-        "--database", choices=[*DATABASES, "both"], default="both", help="which"
-    )
-    where.add_argument(
-        "--redis",
-        default="",
-        metavar="URL",
-        help="the cache for PostgreSQL (with --database both) or for the one "
-        "database chosen; otherwise each worker's local memory",
-    )
-    where.add_argument(
-        "--pg-admin-url",
-        default=DEFAULT_PG_ADMIN_URL,
-        help="a PostgreSQL database to connect to while creating the scratch one",
-    )
-    where.add_argument(
-        "--pg-database",
-        default=DEFAULT_PG_DATABASE,
-        help="scratch database, created and dropped (its name must contain 'bench')",
-    )
-    where.add_argument("--keep", action="store_true", help="keep the scratch database")
-    where.add_argument(
-        "--reuse", metavar="DATABASE_URL", help="measure a database kept by --keep"
-    )
-    where.add_argument(
-        "--fill-only", action="store_true", help="fill, time it, and stop"
-    )
-    load = parser.add_argument_group("the load")
-    load.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
-    load.add_argument("--warmup", type=float, default=3, help="seconds per page kind")
-    load.add_argument("--rounds", type=int, default=1, help="runs per row; the median")
-    load.add_argument("--threads", type=int, default=2, help="wrk threads")
-    load.add_argument("--connections", type=int, default=16, help="wrk connections")
-    load.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    load.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
-    load.add_argument(
-        "--worker-threads", type=int, default=1, help="threads per gthread worker"
-    )
-    load.add_argument(
-        "--max-requests",
-        type=int,
-        default=0,
-        help="recycle a worker after this many requests (gunicorn.conf.py: 2000;"
-        " 0: never, so that no row pays for a worker's restart)",
-    )
-    load.add_argument(
-        "--paths", type=int, default=50, help="addresses per page kind, cycled"
-    )
-    load.add_argument(
-        "--readers", type=int, default=100, help="readers at once after an edit"
-    )
-    load.add_argument(
-        "--uncached-env",
-        action="append",
-        metavar="NAME=VALUE",
-        help="how the second gunicorn turns the page cache off (repeatable; "
-        f"default {' '.join(UNCACHED_ENV)})",
-    )
-    load.add_argument("--no-nginx", action="store_true", help="skip the nginx runs")
-    load.add_argument(
-        "--nginx-config",
-        type=Path,
-        default=ROOT / "deploy",
-        help="a file, or a folder searched for a *.conf with proxy_cache_path",
-    )
-    peer = parser.add_argument_group("the Wagtail peer")
-    peer.add_argument(
-        "--peer", action="store_true", help="also run the peer's compare.sh"
-    )
-    peer.add_argument(
-        "--peer-script",
-        default=os.environ.get(PEER_SCRIPT_ENV) or DEFAULT_PEER_SCRIPT,
-        help=f"compare.sh, relative to the project root (or ${PEER_SCRIPT_ENV})",
-    )
-    parser.add_argument("--results-json", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.reuse:
-        vendor = "sqlite" if args.reuse.startswith("sqlite") else "postgresql"
-        if args.database not in (vendor, "both"):
-            parser.error(f"--reuse {args.reuse} is a {vendor} database")
-        args.database = vendor
-    if "bench" not in args.pg_database or not re.fullmatch(r"\w+", args.pg_database):
-        parser.error("--pg-database must be letters, digits and _ and contain 'bench'")
-    args.uncached_env = args.uncached_env or list(UNCACHED_ENV)
-    if not all("=" in pair for pair in args.uncached_env):
-        parser.error("--uncached-env takes NAME=VALUE")
-    if min(args.articles, args.paths, args.rounds, args.readers) < 1:
-        parser.error("--articles, --paths, --rounds and --readers must be at least 1")
-    return args
-
 
 # -- the parent: one child process per database, then the peer ------------------
 
@@ -336,7 +215,8 @@ def build(args: argparse.Namespace) -> dict | None:
     from django.core.management import call_command
 
     from articles.models import Article
-    from bench.site_fill import check_derived, fill
+    from bench.site_derived import check_derived
+    from bench.site_fill import fill
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
@@ -508,46 +388,6 @@ def _add_ratios(rows: list[dict]) -> None:
     for row in rows:
         base = static.get(row["server"])
         row["vs_static"] = row["rps"] / base if base else None
-
-
-def readers_after_edit(base_url: str, addresses, readers: int) -> dict:
-    """HOOK for the page cache: how many renders ``readers`` simultaneous readers
-    cause right after an edit of the page they all want (the goal is one).
-
-    The edit is a save through the ORM in this process, so it reaches the
-    servers only through a shared cache (Redis); with each worker's local
-    memory it is reported as not measured. A render is a response whose
-    ``X-Cache`` says ``miss``; if the page cache learns other answers (a copy
-    served while another request renders, say), adjust ``BurstResult.renders``
-    in site_load.py. Every answer seen is reported as well.
-    """
-    from django.conf import settings
-    from django.utils import timezone
-
-    from articles.models import Article, Correction
-
-    if addresses.busy_article is None:
-        return {"skipped": "no article with comments"}
-    backend = settings.CACHES["default"]["BACKEND"].lower()
-    if "locmem" in backend:
-        return {"skipped": "each worker caches in its own memory (use --redis)"}
-    pk, path = addresses.busy_article
-    site_load.get(base_url, path)  # a stored copy to go stale
-    Correction.objects.create(
-        article=Article.objects.get(pk=pk),
-        kind=Correction.Kind.UPDATE,
-        text=f"Updated at {time.strftime('%H:%M:%S')}.",
-        noted_at=timezone.now(),
-    )
-    time.sleep(0.2)  # the invalidation runs after the commit
-    result = site_load.readers_at_once(base_url, path, readers)
-    return {
-        "readers": readers,
-        "renders": result.renders,
-        "answers": dict(result.answers),
-        "p50_ms": result.p50_ms,
-        "max_ms": result.max_ms,
-    }
 
 
 def behind_nginx(args, env, addresses, scratch) -> dict | None:

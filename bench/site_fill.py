@@ -42,6 +42,7 @@ from typing import TextIO
 
 from bench import site_comments
 from bench.site_bulk import Progress, dates_as_given
+from bench.site_derived import index
 from bench.site_text import CITIES, ROLES, Block, SiteText
 
 ARCHIVE_YEARS = 8
@@ -130,7 +131,7 @@ def fill(
     site_comments.write(
         comments, public, now, text, rng, places["readers"], report, stream
     )
-    _index(report, stream)
+    index(report, stream)
     report.cpu_seconds = time.process_time() - cpu_started
     return report
 
@@ -440,65 +441,3 @@ def _write_batch(plans: list[dict], report: FillReport) -> None:
     report.tables += len(tables)
     report.faq_items += len(faq)
     report.taggings += len(taggings)
-
-
-# -- derived data ------------------------------------------------------------------
-
-
-def _index(report: FillReport, stream: TextIO | None) -> None:
-    from django.db import connection
-
-    from articles.search import rebuild_index
-
-    progress = Progress("search index", report.articles, stream)
-    last = [0]
-
-    def advance(done: int, total: int) -> None:
-        progress.advance(done - last[0])
-        last[0] = done
-
-    rebuild_index(batch_size=2000, progress=advance)
-    report.seconds["search index"] = progress.finish()
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        # A live database has planner statistics; a freshly filled one must
-        # be given them, or the first pages measured choose poor plans.
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-    report.seconds["analyze"] = time.monotonic() - started
-
-
-def check_derived(sample: int = 40) -> list[str]:
-    """Problems found when the site's own code re-derives a sample of the fill.
-
-    Rendering each section and FAQ answer with ``render_markdown()`` must give
-    the stored HTML, and ``refresh_derived_text()`` (rolled back) the stored
-    body text and excerpt. An empty list means the fill wrote what saving
-    every part one by one would have written.
-    """
-    from django.db import transaction
-
-    from articles.markup import render_markdown
-    from articles.models import Article
-
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    step = max(1, len(ids) // sample)
-    problems = []
-    for article in Article.objects.filter(pk__in=ids[::step]).prefetch_related(
-        "sections", "faq_items"
-    ):
-        for section in article.sections.all():
-            if render_markdown(section.body) != section.body_html:
-                problems.append(f"section {section.pk}: body_html differs")
-        for item in article.faq_items.all():
-            if render_markdown(item.answer) != item.answer_html:
-                problems.append(f"FAQ item {item.pk}: answer_html differs")
-        stored = (article.body_text, article.excerpt)
-        with transaction.atomic():
-            article.refresh_derived_text()
-            transaction.set_rollback(True)
-        if (article.body_text, article.excerpt) != stored:
-            problems.append(f"article {article.pk}: body_text or excerpt differs")
-    return problems

@@ -7,7 +7,8 @@ from taggit.models import Tag
 
 from articles.models import Article, ArticleTable, Author, Category, FaqItem, Section
 from articles.search import indexed_article_ids
-from bench.site_fill import check_derived, fill
+from bench.site_derived import check_derived
+from bench.site_fill import fill
 from comments.models import Comment, body_digest
 
 pytestmark = pytest.mark.django_db
