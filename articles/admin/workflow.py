@@ -18,6 +18,8 @@ says about the story, and the checks a publication must pass.
   scheduled at a time in the newsroom's time zone, live with a link), the
   checklist, a word count, and a save message saying what happened
   (``describe_save``, the one place to extend).
+- **The list's "By desk" filter**: waiting for review, scheduled, changes
+  not yet live, mine; the desk's home page (``desk_home``) links to it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -51,9 +53,6 @@ _SAVED = "_desk_saved_state"
 _BLOCKED = "_desk_blocked"
 _OUTCOME = "_desk_outcome"
 _OWN = "_desk_own"
-
-# How many articles or comments each list on the desk's home page shows.
-DESK_LIST_LENGTH = 5
 
 
 class PublishBlocked(Exception):
@@ -148,6 +147,7 @@ class DeskQueueFilter(admin.SimpleListFilter):
         return [
             ("review", "Waiting for review"),
             ("scheduled", "Scheduled"),
+            ("pending", "Changes not yet live"),
             ("mine", "Mine"),
         ]
 
@@ -156,6 +156,8 @@ class DeskQueueFilter(admin.SimpleListFilter):
             return queryset.filter(status=REVIEW)
         if self.value() == "scheduled":
             return queryset.scheduled()
+        if self.value() == "pending":
+            return queryset.filter(pending_edit__isnull=False)
         if self.value() == "mine":
             return queryset.filter(own_articles(request.user))
         return queryset
@@ -412,65 +414,3 @@ def _refusal(article: Article, errors: list[Problem]):
         article.title,
         format_html_join(" ", "{}", ((p.message,) for p in errors)),
     )
-
-
-# -- the desk's home page -------------------------------------------------------
-
-
-@dataclass
-class DeskList:
-    title: str
-    count: int
-    articles: list[Article]
-    link: str
-
-
-def desk_home(user) -> list[DeskList]:
-    """The article lists on the desk's home page: my drafts, waiting for review,
-    scheduled. Four queries: the counts, then each list that is not empty."""
-    now = timezone.now()
-    mine = own_articles(user)
-    may_publish = user.has_perm(PUBLISH_PERMISSION)
-    drafts = Q(status=DRAFT) & mine
-    review = Q(status=REVIEW) if may_publish else Q(status=REVIEW) & mine
-    scheduled = Q(status=PUBLISHED, published_at__gt=now)
-    counts = Article.objects.filter(drafts | review | scheduled).aggregate(
-        drafts=Count("pk", filter=drafts),
-        review=Count("pk", filter=review),
-        scheduled=Count("pk", filter=scheduled),
-    )
-    changelist = reverse("admin:articles_article_changelist")
-    lists = [
-        (
-            "My drafts",
-            "drafts",
-            drafts,
-            ["-updated_at"],
-            "?queue=mine&status__exact=draft",
-        ),
-        (
-            "Waiting for review" if may_publish else "My articles in review",
-            "review",
-            review,
-            # The longest waiting first.
-            ["updated_at"],
-            "?queue=review" if may_publish else "?queue=mine&status__exact=review",
-        ),
-        ("Scheduled", "scheduled", scheduled, ["published_at"], "?queue=scheduled"),
-    ]
-    home = []
-    for title, key, condition, order, query in lists:
-        count = counts[key]
-        articles = (
-            list(
-                Article.objects.filter(condition)
-                .order_by(*order, "pk")
-                .only("pk", "title", "status", "published_at", "updated_at")[
-                    :DESK_LIST_LENGTH
-                ]
-            )
-            if count
-            else []
-        )
-        home.append(DeskList(title, count, articles, changelist + query))
-    return home

@@ -1,5 +1,6 @@
 import io
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -295,6 +296,26 @@ def test_warnings_are_shown_and_do_not_block(desk_editor_client, build, message)
     )
     article.refresh_from_db()
     assert article.is_public
+
+
+def test_a_long_list_of_warnings_starts_folded(desk_editor_client):
+    few = _capital_slip()
+    many = _ready_draft(sections=0)
+    for n in range(4):
+        make_section(many, heading=f"part {n} of the story", body="Words.")
+
+    def warnings(article: Article):
+        html = desk_editor_client.get(change_url(article)).content
+        (group,) = lxml.html.fromstring(html).xpath(
+            '//details[@class="desk-checklist-warnings-group"]'
+        )
+        return group
+
+    assert warnings(few).get("open") is not None
+    folded = warnings(many)
+    assert folded.get("open") is None
+    assert folded.findtext("summary") == "Worth a second look (4)"
+    assert len(folded.findall(".//li")) == 4
 
 
 def test_warnings_do_not_block_the_form(desk_editor_client):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import roles
-from articles.models import Article
+from articles.models import Article, PendingEdit
 from comments.models import Comment
 from tests.articles.desk.workflow_support import (
     change_url,
@@ -133,6 +133,53 @@ def test_home_lists_are_short_and_link_to_the_rest(writer, writer_client):
     assert panel.endswith("All 7")
 
 
+def _waiting_changes(article: Article, hours_ago: int) -> PendingEdit:
+    return PendingEdit.objects.create(
+        article=article,
+        state={},
+        base={},
+        summary="Changed title",
+        saved_at=timezone.now() - timedelta(hours=hours_ago),
+    )
+
+
+def test_home_shows_editors_live_articles_with_changes_not_yet_live(
+    desk_editor_client, writer, writer_client
+):
+    _waiting_changes(make_article(title="Edited this morning"), hours_ago=3)
+    _waiting_changes(
+        make_article(title="Edited yesterday", created_by=writer), hours_ago=26
+    )
+    make_article(title="Live and untouched")
+    html = desk_editor_client.get(reverse("admin:index")).content.decode()
+    panel = _panel(html, "Changes not yet live")
+    # The longest waiting first.
+    assert panel == (
+        "Changes not yet live (2) Edited yesterday Changes saved 1 day, 2 hours ago "
+        "Edited this morning Changes saved 3 hours ago"
+    )
+    queue = reverse("admin:articles_article_changelist") + "?queue=pending"
+    assert f'<a href="{queue}">Changes not yet live</a>' in html
+    listed = desk_editor_client.get(queue).content.decode()
+    assert "Edited yesterday" in listed and "Edited this morning" in listed
+    assert "Live and untouched" not in listed
+    # Writers neither publish nor discard them.
+    assert (
+        "Changes not yet live"
+        not in writer_client.get(reverse("admin:index")).content.decode()
+    )
+
+
+def test_home_offers_writing_and_importing_to_those_who_may(writer_client):
+    html = writer_client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("admin:articles_article_add")}"' in html
+    assert "Write an article" in html
+    assert f'href="{reverse("admin:articles_article_import")}"' in html
+    moderator = client_for(in_group("Moderators"))
+    html = moderator.get(reverse("admin:index")).content.decode()
+    assert "Write an article" not in html and "Import article" not in html
+
+
 def test_home_query_count(admin_client, django_assert_num_queries):
     """A superuser sees every list; three rows in each, so an N+1 would show."""
     for n in range(3):
@@ -142,11 +189,13 @@ def test_home_query_count(admin_client, django_assert_num_queries):
             title=f"Later {n}", published_at=timezone.now() + timedelta(days=1)
         )
         make_comment(make_article(), status=Comment.Status.PENDING)
+        _waiting_changes(make_article(title=f"Edited {n}"), hours_ago=n)
     # The superuser's drafts are those they started.
     Article.objects.filter(status="draft").update(created_by=User.objects.get())
-    # 1 session, 2 the user, 3 article counts, 4-6 drafts / review / scheduled,
-    # 7 comment count, 8 waiting comments with their articles, 9 recent actions.
-    with django_assert_num_queries(9):
+    # 1 session, 2 the user, 3 article counts, 4-7 drafts / review / scheduled /
+    # changes not yet live, 8 comment count, 9 waiting comments with their
+    # articles, 10 recent actions.
+    with django_assert_num_queries(10):
         response = admin_client.get(reverse("admin:index"))
     html = response.content.decode()
     assert "My drafts (3)" in " ".join(re.sub(r"<[^>]+>", " ", html).split())

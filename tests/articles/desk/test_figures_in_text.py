@@ -299,5 +299,7 @@ def test_pictures_in_the_text_are_named_without_a_lead_image(anon, media):
     assert image["url"] == f"http://testserver{cod.file.url}"
     assert image["caption"] == "Monday’s catch."
     # The share card shows that picture, described by its own alt text.
-    assert f'<meta property="og:image" content="http://testserver{cod.file.url}">' in html
+    assert (
+        f'<meta property="og:image" content="http://testserver{cod.file.url}">' in html
+    )
     assert '<meta property="og:image:alt" content="A crate of cod">' in html

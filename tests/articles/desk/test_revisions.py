@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, ArticleTable, PendingEdit
+from articles.models import Article, ArticleTable, PendingEdit, Section
 from tests.articles.desk.workflow_support import (
     change_url,
     client_for,
@@ -131,6 +131,32 @@ def test_history_entries_leave_out_parts_that_did_not_change(draft, desk_editor_
     (entry,) = LogEntry.objects.filter(object_id=str(draft.pk))
     assert entry.get_change_message() == "Changed title"
     assert versions(draft)[0].revision.get_comment() == "Changed title"
+
+
+def test_paragraphs_sent_back_with_a_browsers_line_breaks_are_not_a_change(
+    draft, desk_editor_client
+):
+    # Text typed outside the desk (an import, the demo) keeps LF line breaks;
+    # a browser sends every text area back with CR LF.
+    Section.objects.filter(article=draft, heading="Repairs").update(
+        body="The quay was rebuilt.\n\nThe crane stays."
+    )
+    save(desk_editor_client, draft, title="Harbour reopens at last")
+
+    (entry,) = LogEntry.objects.filter(object_id=str(draft.pk))
+    assert entry.get_change_message() == "Changed title"
+    repairs = Section.objects.get(article=draft, heading="Repairs")
+    assert repairs.body == "The quay was rebuilt.\n\nThe crane stays."
+
+
+def test_saving_a_live_article_unchanged_leaves_nothing_waiting(desk_editor_client):
+    article = make_article(title="Harbour reopens", authors=[make_author()], sections=0)
+    make_section(article, heading="Repairs", body="The quay.\n\nThe crane.")
+    article.refresh_derived_text()
+
+    save(desk_editor_client, article)
+
+    assert not PendingEdit.objects.filter(article=article).exists()
 
 
 def test_a_revision_keeps_the_parts_of_the_article(draft, desk_editor_client):
