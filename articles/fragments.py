@@ -14,8 +14,9 @@ names everything it shows:
   between renews a version the fragment is not stored under;
 - the values of the rows the request already read (the article and its
   category), so a change to them shows even without a renewal;
-- the site's address, and the templates, code and static files of this
-  release (``release()``).
+- the site's address, and the templates, code (of every app of the
+  project), static files and settings of this release
+  (``fragment_keys.py``).
 
 So a fragment is never stale: a change makes a new key, and the old entry
 expires unread. What depends on the clock as well (lists, the stories around
@@ -26,34 +27,31 @@ read or write fragments. If the cache cannot be reached, or a version cannot
 be kept, pages are rendered from the database as before.
 
 Templates mark what is stored with ``{% stored %}`` and, inside it, what is
-still rendered on every request with ``{% live %}`` (the comment count, the
-discussion): ``articles/templatetags/articles_fragments.py``. A view says
+still rendered on every request with ``{% live %}`` (what depends on the
+clock or on other apps' data: a comment count, a form with a signed time
+stamp): ``articles/templatetags/articles_fragments.py``. A view says
 which groups of pieces a page may use and under which key (``StoredFragments``),
 loads the data only for the groups that are missing, renders, and calls
-``save()``.
+``save()``. Other apps store parts of the article page under cache tags of
+their own (``register_article_part``: the discussion, which its app renews).
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import cache as once
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 
-from newsroom.caching import CACHE_ERRORS, SITE, depends_on
-from newsroom.caching.versions import VERSION_SECONDS, read_versions
-from newsroom.site import site_root
+from newsroom.caching import CACHE_ERRORS, SITE, VERSION_SECONDS, depends_on
 
+from .fragment_keys import FragmentKeys
 from .page_tags import article_tag
 
 # A fragment's key changes with every version it names; the entry itself
@@ -63,15 +61,6 @@ FRAGMENT_SECONDS = VERSION_SECONDS
 ARTICLE_PIECES = ("og", "head", "body")
 # The pieces every page shares (templates/includes/): the menu, the footer.
 CHROME_PIECES = ("header", "footer")
-# Settings that show in fragments: a change to them starts fresh ones.
-_SHOWN_SETTINGS = (
-    "NEWSROOM_SITE_NAME",
-    "NEWSROOM_SITE_TAGLINE",
-    "LANGUAGE_CODE",
-    "TIME_ZONE",
-    "STATIC_URL",
-    "MEDIA_URL",
-)
 # Entries larger than this, pickled, are kept compressed (zlib, fastest level).
 PACK_FROM_BYTES = 4096
 # Parts are static text and, between them, the numbers of the live holes.
@@ -244,95 +233,6 @@ def _unpacked(entry: dict | bytes | None) -> dict | None:
     return pickle.loads(zlib.decompress(entry)) if isinstance(entry, bytes) else entry
 
 
-class FragmentKeys:
-    """The cache keys of one request's fragments: its site address, this release."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.request = request
-        self._base = hashlib.sha256(f"{release()}\0{site_root(request)}".encode())
-
-    def key(
-        self, kind: str, versions: dict[str, str] | None, *rows: models.Model
-    ) -> str | None:
-        """The key of a fragment showing ``rows`` at these versions of its tags.
-
-        None when the versions are unknown: the fragment is rendered, not kept.
-        """
-        if versions is None:
-            return None
-        digest = self._base.copy()
-        for tag in sorted(versions):
-            digest.update(f"\0{tag}={versions[tag]}".encode())
-        for row in rows:
-            digest.update(b"\0" + fingerprint(row).encode())
-        return f"fragment:{kind}:{digest.hexdigest()[:40]}"
-
-    def versions(self, tags: Sequence[str]) -> dict[str, str] | None:
-        """The versions of ``tags`` for this render: those the page recorded, others read now.
-
-        None when the cache cannot keep them; then nothing is read or stored.
-        """
-        recorded = getattr(self.request, "cache_tags", None) or {}
-        wanted = [tag for tag in tags if tag not in recorded]
-        try:
-            found = read_versions(wanted) if wanted else {}
-        except CACHE_ERRORS:
-            return None
-        if found is None:
-            return None
-        return {tag: recorded.get(tag) or found[tag] for tag in tags}
-
-
-def fingerprint(row: models.Model) -> str:
-    """The values of ``row``'s loaded columns, as text: any change to them changes it."""
-    deferred = row.get_deferred_fields()
-    return repr(
-        [
-            getattr(row, name)
-            for name in _column_names(type(row))
-            if name not in deferred
-        ]
-    )
-
-
-@once
-def _column_names(model: type[models.Model]) -> tuple[str, ...]:
-    return tuple(f.attname for f in model._meta.concrete_fields)
-
-
-def release() -> str:
-    """A digest of the templates, code, static files and settings fragments are made with.
-
-    A release that changes any of them starts with fresh fragments, without a
-    new cache prefix. Read once per process; in development (DEBUG), on
-    every request, so an edited template shows at once.
-    """
-    return _release(edited=True) if settings.DEBUG else _release_once()
-
-
-@once
-def _release_once() -> str:
-    return _release(edited=False)
-
-
-def _release(*, edited: bool) -> str:
-    """``edited``: a file's time and size stand for its text (cheap, for development)."""
-    digest = hashlib.sha256()
-    folders = [Path(d) for engine in settings.TEMPLATES for d in engine["DIRS"]]
-    sources = [path for folder in folders for path in sorted(folder.rglob("*.html"))]
-    sources += sorted(Path(__file__).parent.rglob("*.py"))
-    for path in sources:
-        if edited:
-            stat = path.stat()
-            digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-        else:
-            digest.update(path.read_bytes())
-    # The hashed names of static files (ManifestStaticFilesStorage), if any.
-    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
-    digest.update(repr([getattr(settings, name) for name in _SHOWN_SETTINGS]).encode())
-    return digest.hexdigest()[:16]
-
-
 def kept(
     request: HttpRequest, name: str, tags: Sequence[str], load: Callable[[], dict]
 ) -> dict:
@@ -378,17 +278,36 @@ def card_fragments(
     keys = FragmentKeys(request)
     shown = {article.pk: article for article in articles}
     versions = keys.versions([SITE, *map(article_tag, shown)])
-    found = {}
-    for pk, article in shown.items():
-        mine = None
-        if versions is not None:
-            mine = {tag: versions[tag] for tag in (SITE, article_tag(pk))}
-        found[pk] = keys.key("card", mine, article, article.category)
+    found = {
+        pk: keys.key("card", _only(versions, SITE, article_tag(pk)), a, a.category)
+        for pk, a in shown.items()
+    }
     store = StoredFragments()
     store.add_each("card", found)
     add_chrome(store, keys, current_category_id)
     store.fetch()
     return store
+
+
+@dataclass(frozen=True)
+class ArticlePart:
+    """A part of the article page another app renders, as ``{% stored name %}``: kept
+    under the cache tags of what it shows and the site's, with the article's and its
+    category's rows, and ``variant``, what else it depends on."""
+
+    name: str
+    tags: tuple[str, ...]
+    variant: str = ""
+
+
+PartOfArticle = Callable[[HttpRequest, models.Model], ArticlePart | None]
+_article_parts: list[PartOfArticle] = []
+
+
+def register_article_part(part: PartOfArticle) -> None:
+    """``part(request, article)`` names a stored part of that article's page, or None."""
+    if part not in _article_parts:
+        _article_parts.append(part)
 
 
 def article_fragments(request: HttpRequest, article) -> StoredFragments:
@@ -397,21 +316,34 @@ def article_fragments(request: HttpRequest, article) -> StoredFragments:
     Kept under the article's cache tag (its parts, bylines, tags, pictures)
     and the site's (a renamed category or author), with its row and its
     category's. Found, the page needs neither its parts nor its structured
-    data: ``data("article")`` holds the page's cache tags and tag ids.
+    data: ``data("article")`` holds the page's cache tags and tag ids. The
+    parts other apps registered are read in the same round trips.
     """
-    # The page shows the article: recorded for its cache and read, once.
-    depends_on(request, article_tag(article.pk))
+    parts = [part for make in _article_parts if (part := make(request, article))]
+    tags = [article_tag(article.pk), *(tag for part in parts for tag in part.tags)]
+    # What the page shows: recorded for its cache and read, once.
+    depends_on(request, *tags)
     keys = FragmentKeys(request)
-    versions = keys.versions([SITE, article_tag(article.pk)])
+    versions = keys.versions([SITE, *tags])
     store = StoredFragments()
     store.add(
         "article",
-        keys.key("article", versions, article, article.category),
+        keys.key("article", _only(versions, SITE, tags[0]), article, article.category),
         ARTICLE_PIECES,
     )
+    for part in parts:
+        mine = _only(versions, SITE, *part.tags)
+        kind = f"{part.name}:{part.variant}"
+        store.add(
+            part.name, keys.key(kind, mine, article, article.category), [part.name]
+        )
     add_chrome(store, keys, article.category_id)
     store.fetch()
     return store
+
+
+def _only(versions: dict[str, str] | None, *tags: str) -> dict[str, str] | None:
+    return None if versions is None else {tag: versions[tag] for tag in tags}
 
 
 def add_around(store: StoredFragments, request: HttpRequest, article) -> None:

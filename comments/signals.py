@@ -1,4 +1,11 @@
-"""Keep cached pages that show comments exact: only the article's own pages go stale."""
+"""Keep cached pages that show comments exact: only the article's own pages go stale.
+
+The article page's stored threads (``discussion_part``) are kept under the
+same cache tag, so they follow every change that reaches these signals:
+posting, approving, rejecting, editing, deleting, a reader's reports hiding
+a comment. Closing the discussion is a change to the article, whose row is
+in their key.
+"""
 
 from django.db.models.signals import post_delete, post_save
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from newsroom.caching import public_page
 
+from .. import fragments
 from ..models import Article
 from ..page_tags import SEARCH
 from ..pagination import page_number
@@ -155,6 +156,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if "last_page" in context:
         # Django's 404 page cannot say where the results end: this one can.
         template, status = "articles/search/past_the_results.html", 404
+    # The header, the footer, and what a result shows besides the words
+    # searched for are kept with the cards of the list pages.
+    page = context.get("page")
+    stored = fragments.card_fragments(request, page.object_list if page else [])
+    context["stored_fragments"] = stored
     response = render(request, template, context, status=status)
+    stored.save()
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -2,7 +2,7 @@
 
     {% stored "body" %}
       … the article's text, rendered once per version …
-      {% live %}{% include "comments/_discussion.html" %}{% endlive %}
+      {% live %}… a count, a form: rendered every time …{% endlive %}
       …
     {% endstored %}
 

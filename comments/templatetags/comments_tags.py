@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import template
+from django.http import HttpRequest
 from django.template.context import Context
 from django.utils.safestring import SafeString
 
+from articles.fragments import ArticlePart, StoredFragments
 from articles.models import Article
 from newsroom.caching import depends_on
 
@@ -14,10 +16,25 @@ from ..text import render_body
 
 register = template.Library()
 
+# The article page's threads: ``{% stored "discussion" %}`` in _discussion.html.
+STORED = "discussion"
+
 
 def discussion_tag(article_id: int) -> str:
     """The cache tag of everything that shows an article's comments."""
     return f"comments:{article_id}"
+
+
+def discussion_part(request: HttpRequest, article: Article) -> ArticlePart:
+    """The article page's threads, stored until a comment on the article changes.
+
+    Its key names the comments' cache tag (renewed by ``signals.py``), the
+    article's row (its prompt, whether it takes comments) and whether the
+    discussion is open now: the clock can close it, and an empty one invites
+    a first comment only while open. The form is not stored.
+    """
+    closed = "closed" if policy.closed_reason(article) else "open"
+    return ArticlePart(STORED, (discussion_tag(article.pk),), variant=closed)
 
 
 @register.simple_tag(takes_context=True)
@@ -28,12 +45,23 @@ def load_discussion(context: Context, article: Article) -> dict:
         depends_on(request, discussion_tag(article.pk))
     closed = policy.closed_reason(article)
     return {
-        "discussion": discussion.load(article),
+        "discussion": _threads(context.get("stored_fragments"), article),
         "closed_reason": closed,
         "form": None if closed else CommentForm(),
         "anchor": DISCUSSION_ANCHOR,
         "heading_id": DISCUSSION_HEADING_ID,
     }
+
+
+def _threads(store: StoredFragments | None, article: Article) -> discussion.Discussion:
+    """The threads from the database, or only their count when they are stored."""
+    if store is None or not store.is_stored(STORED):
+        return discussion.load(article)
+    if not store.missing(STORED):
+        return discussion.Discussion(article, threads=[], page=1, **store.data(STORED))
+    loaded = discussion.load(article)
+    store.keep_data(STORED, total=loaded.total, has_next=loaded.has_next)
+    return loaded
 
 
 @register.filter

@@ -30,20 +30,24 @@ from .schedule import Timetable, register_schedule, schedule_changed
 from .versions import (
     CACHE_ERRORS,
     SITE,
+    VERSION_SECONDS,
     depends_on,
     invalidate,
     invalidate_now,
+    read_versions,
     site_version,
 )
 
 __all__ = [
     "CACHE_ERRORS",
     "SITE",
+    "VERSION_SECONDS",
     "Timetable",
     "depends_on",
     "invalidate",
     "invalidate_now",
     "public_page",
+    "read_versions",
     "register_schedule",
     "schedule_changed",
     "site_version",

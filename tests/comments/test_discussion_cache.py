@@ -1,8 +1,10 @@
 """Comments on cached pages: shared, cookie-free, bounded, and exactly invalidated."""
 
 import pytest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
+from articles.models import Article
+from comments.cards import article_address
 from comments.models import Comment
 from comments.moderation import decide
 from tests.comments.posting import post_comment
@@ -135,6 +137,31 @@ def test_cards_show_comment_counts(anon):
     make_comment(article, status=Comment.Status.PENDING)
     html = anon.get(article.category.get_absolute_url()).content.decode()
     assert f'href="{article.get_absolute_url()}#comments">2 comments</a>' in html
+
+
+@pytest.mark.parametrize("prefix", ["/", "/news/"])
+def test_card_addresses_are_the_articles_own(prefix):
+    """Cards build their links from one reverse(): the same addresses as each article's."""
+    articles = [
+        make_article(slug="harbour_plan-2"),
+        make_article(slug="x"),
+        make_article(slug="c"),
+    ]
+    articles = list(
+        Article.objects.select_related("category").filter(
+            pk__in=[a.pk for a in articles]
+        )
+    )
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        address = article_address()
+        assert [address(a) for a in articles] == [
+            a.get_absolute_url() for a in articles
+        ]
+        assert articles[0].get_absolute_url().startswith(prefix)
+    finally:
+        set_script_prefix(before)
 
 
 def test_older_threads_have_their_own_page(anon, settings):
