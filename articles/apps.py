@@ -3,6 +3,8 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "articles"
+    # At the desk: "Content › Articles", beside "Tags" and "Reader comments".
+    verbose_name = "Content"
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
-    "taggit",
+    "newsroom.apps.TagsConfig",  # django-taggit, shown as "Tags"
     "adminsortable2",
     "reversion",  # revisions of articles at the desk
     "reversion_compare",

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from taggit.models import Tag
 
 from ..models import Article
+from .add_form import AddFormMixin
 from .corrections import CorrectionsMixin
 from .import_page import import_article_view
 from .inlines import (
@@ -68,6 +69,7 @@ class ArticleForm(FreeSlugFormMixin, forms.ModelForm):
 
 @admin.register(Article)
 class ArticleAdmin(
+    AddFormMixin,
     WorkflowMixin,
     SharingMixin,
     CorrectionsMixin,

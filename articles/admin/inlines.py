@@ -26,6 +26,7 @@ from .placement import (
     SectionPlacementMixin,
     section_placement_field,
 )
+from .shared_help import SharedHelpForm, SharedHelpInline
 
 
 class BylineInline(OrderedStackedInline):
@@ -38,7 +39,7 @@ class BylineInline(OrderedStackedInline):
     classes = ["bylines-inline"]
 
 
-class SectionForm(PositionedForm):
+class SectionForm(SharedHelpForm, PositionedForm):
     class Meta:
         model = Section
         fields = [
@@ -79,7 +80,8 @@ class SectionForm(PositionedForm):
         return cleaned
 
 
-class SectionInline(OrderedStackedInline):
+class SectionInline(SharedHelpInline, OrderedStackedInline):
+    # Each field's help is said once, above the sections (``shared_help``).
     model = Section
     form = SectionForm
     extra = 0

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..images import srcset
 from ..models import Article, Image
+from .add_form import AddFormMixin
 
 # The focal point picker and thumbnails, wherever a picture is edited.
 PICTURE_CSS = ["css/desk-media.css"]
@@ -135,7 +136,7 @@ class ImageForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(AddFormMixin, admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "picture",

@@ -58,6 +58,15 @@ class PositionedFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
         self._highest = max(self.get_max_order(), getattr(part, ORDER_FIELD) or 0)
         return part
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        part = form.instance
+        if part.pk is not None and self.instance.pk is not None:
+            # A stored part is the article's: its label ("Helen Marsh on
+            # “Talks stall”") reads the article from here, not one query a row.
+            setattr(part, self.fk.name, self.instance)
+        return form
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:

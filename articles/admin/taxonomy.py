@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.text import capfirst
 
-from ..models import Author, Category
+from ..models import Author, Byline, Category
 from .slugs import FreeSlugFormMixin
 
 
@@ -41,3 +43,17 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "role"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # An author with bylines is not deleted (they are protected); the page
+        # names each byline with its article, read in one query, not one each.
+        bylines = (
+            Byline.objects.filter(author__in=objs)
+            .select_related("author", "article")
+            .only("author__name", "article__title")
+            .order_by("article__title", "pk")
+        )
+        if not bylines.exists():
+            return super().get_deleted_objects(objs, request)
+        kind = capfirst(Byline._meta.verbose_name)
+        return [], {}, set(), [f"{kind}: {byline}" for byline in bylines]

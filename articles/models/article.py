@@ -319,7 +319,7 @@ class Byline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.article_id}"
+        return f"{self.author} on “{self.article}”"
 
 
 # Ids the article page itself uses; a section anchor must not shadow them.

@@ -98,7 +98,11 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.heading or f"Section {self.position}"
+        if self.heading:
+            return self.heading
+        # The desk numbers sections from 1; 0 is the opening text (an import's
+        # lead, or a section added before any other).
+        return "Opening section" if self.position == 0 else f"Section {self.position}"
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body)

@@ -31,7 +31,7 @@ class ArticleRedirect(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"/{self.old_category_slug}/{self.old_slug}/ → {self.article_id}"
+        return f"/{self.old_category_slug}/{self.old_slug}/ → “{self.article}”"
 
     @classmethod
     def remember(cls, article_id: int, category_slug: str, slug: str) -> None:
@@ -126,7 +126,7 @@ class AuthorRedirect(RenamedSlug):
         pass
 
     def __str__(self) -> str:
-        return f"/authors/{self.old_slug}/ → {self.author_id}"
+        return f"/authors/{self.old_slug}/ → {self.author}"
 
 
 class TagRedirect(RenamedSlug):
@@ -139,4 +139,4 @@ class TagRedirect(RenamedSlug):
         pass
 
     def __str__(self) -> str:
-        return f"/tags/{self.old_slug}/ → {self.tag_id}"
+        return f"/tags/{self.old_slug}/ → {self.tag}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 from .article import Article
 
@@ -41,4 +42,5 @@ class PendingEdit(models.Model):
         verbose_name_plural = "changes not yet live"
 
     def __str__(self) -> str:
-        return f"Changes to {self.article_id} saved {self.saved_at:%Y-%m-%d %H:%M}"
+        saved = timezone.localtime(self.saved_at)
+        return f"Changes to “{self.article}” saved {saved:%Y-%m-%d %H:%M}"

@@ -75,7 +75,7 @@ class ShareLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review link {self.selector[:6]}… for article {self.article_id}"
+        return f"Review link {self.selector[:6]}… for “{self.article}”"
 
     def state(self, now: datetime | None = None) -> State:
         if self.revoked_at is not None:

@@ -1,6 +1,7 @@
-"""The desk at a desktop's width and a phone's: no field of the article's
-change form reaches past the screen, and the article list needs no sideways
-scrolling, of the page or of the list."""
+"""The desk at a desktop's width, a tablet's and a phone's: no field of the
+article's change form reaches past the screen, and the article list and the
+comment moderation list need no sideways scrolling, of the page or of the
+list."""
 
 from __future__ import annotations
 
@@ -10,19 +11,28 @@ from django.urls import reverse
 
 from articles import roles
 from articles.models import Article, Correction
+from comments.models import Comment
 from tests.browser.conftest import DESKTOP, fill_like_reporting
+from tests.browser.test_comments import moderators_group
 from tests.browser.test_journeys import check_page, desk_errors, log_in
 from tests.factories import (
     make_article,
     make_author,
     make_category,
+    make_comment,
     make_staff_user,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_390 = {"width": 390, "height": 844}
-SCREENS = [pytest.param(DESKTOP, id="1280"), pytest.param(PHONE_390, id="390")]
+# A tablet held upright (768 to 1023 px): the desk's menu beside the list.
+TABLET_800 = {"width": 800, "height": 1280}
+SCREENS = [
+    pytest.param(DESKTOP, id="1280"),
+    pytest.param(TABLET_800, id="800"),
+    pytest.param(PHONE_390, id="390"),
+]
 
 # Every field's box, as the page lays it out: those reaching past the window.
 _PAST_THE_EDGE = """
@@ -51,6 +61,15 @@ _PAGE_WIDTH = """
   scroll: document.scrollingElement.scrollWidth,
   inner: window.innerWidth,
 })
+"""
+
+
+# Each column of the list and its width: what to narrow when the list is wide.
+_COLUMNS = """
+() => [...document.querySelectorAll("#result_list thead th")].map((th) => {
+  const name = th.className.split(" ").find((c) => c.startsWith("column-")) || th.className;
+  return `${name.replace("column-", "")} ${Math.round(th.getBoundingClientRect().width)}`;
+}).join(", ")
 """
 
 
@@ -142,6 +161,30 @@ def test_no_field_of_the_change_form_reaches_past_the_screen(
     assert desk_errors(tab) == []
 
 
+def assert_the_list_fits(page, viewport: dict) -> None:
+    """Neither the page nor the list's box scrolls sideways, and each column
+    of the first row can be read inside the list's box, which clips what is
+    wider (beside the filters, "Updated" was cut off)."""
+    width = page.evaluate(_PAGE_WIDTH)
+    assert width["scroll"] <= width["inner"], width
+    box = page.locator("#result_list").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= viewport["width"] + 0.5, page.evaluate(_COLUMNS)
+    results = page.locator("#changelist .results")
+    assert results.evaluate("(box) => box.scrollWidth <= box.clientWidth"), (
+        results.evaluate("(box) => [box.scrollWidth, box.clientWidth]")
+    )
+    inside = results.bounding_box()
+    assert inside is not None
+    row = page.locator("#result_list tbody tr").first
+    for cell in row.locator("th, td").all():
+        cell_box = cell.bounding_box()
+        assert cell_box is not None
+        right = cell_box["x"] + cell_box["width"]
+        assert right <= viewport["width"] + 0.5
+        assert right <= inside["x"] + inside["width"] + 0.5, cell.get_attribute("class")
+
+
 @pytest.mark.parametrize("viewport", SCREENS)
 def test_the_article_list_needs_no_sideways_scrolling(
     open_page, editor, full_article, viewport
@@ -150,26 +193,49 @@ def test_the_article_list_needs_no_sideways_scrolling(
     page = tab.page
     problems = log_in(tab, editor)
     tab.open(reverse("admin:articles_article_changelist"))
-    width = page.evaluate(_PAGE_WIDTH)
-    assert width["scroll"] <= width["inner"], width
-    table = page.locator("#result_list")
-    box = table.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= viewport["width"] + 0.5
-    # Each column of the first article can be read: inside the list's box,
-    # which clips what is wider (beside the filters, "Updated" was cut off).
-    results = page.locator("#changelist .results").bounding_box()
-    assert results is not None
-    row = page.locator("#result_list tbody tr").first
-    for cell in row.locator("th, td").all():
-        cell_box = cell.bounding_box()
-        assert cell_box is not None
-        assert cell_box["x"] + cell_box["width"] <= viewport["width"] + 0.5
-        assert (
-            cell_box["x"] + cell_box["width"] <= results["x"] + results["width"] + 0.5
-        )
+    assert_the_list_fits(page, viewport)
     # The headline reads as a line, not a word under a word.
+    row = page.locator("#result_list tbody tr").first
     headline = row.locator(".field-title").bounding_box()
     assert headline is not None and headline["width"] >= 160, headline
     problems += check_page(tab, "article list")
+    assert problems == []
+    assert desk_errors(tab) == []
+
+
+@pytest.mark.parametrize("viewport", SCREENS)
+def test_the_comment_queue_needs_no_sideways_scrolling(
+    open_page, full_article, viewport
+):
+    moderator = make_staff_user(first_name="Mona", last_name="Desk")
+    moderator.groups.add(moderators_group())
+    for n in range(3):
+        make_comment(
+            full_article,
+            author_name=f"Alexandra Montgomery-Whitfield {n}",
+            body="The barriers held this time, but the embankments upstream "
+            "did not, and nobody has said who pays for the repairs. " * 3,
+            status=Comment.Status.APPROVED,
+            rule=Comment.Rule.MODERATOR,
+            reason="Democratic content, on topic and civil",
+        )
+    make_comment(
+        full_article,
+        author_name="Nora Quill",
+        body="Will the council publish the river readings every hour?",
+        status=Comment.Status.PENDING,
+        rule=Comment.Rule.FIRST_TIME,
+        needs_review=True,
+    )
+    tab = open_page(viewport=viewport)
+    page = tab.page
+    problems = log_in(tab, moderator)
+    tab.open(reverse("admin:comments_comment_changelist"))
+    assert_the_list_fits(page, viewport)
+    # The comment opens from a readable line, not a word under a word.
+    row = page.locator("#result_list tbody tr").first
+    opening = row.locator(".field-short_body").bounding_box()
+    assert opening is not None and opening["width"] >= 120, opening
+    problems += check_page(tab, "comment queue")
     assert problems == []
     assert desk_errors(tab) == []
