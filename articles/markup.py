@@ -67,6 +67,6 @@ def escape_markdown(line: str) -> str:
 
 
 def _escape_marker(marker: str) -> str:
-    if marker[-1] in ".)":
+    if marker[-1] in ".)":  # pragma: no mutate
         return marker[:-1] + "\\" + marker[-1]
     return "\\" + marker

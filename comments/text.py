@@ -33,7 +33,7 @@ def clean_body(raw: str) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     kept = []
     for char in text:
-        if char in "\n\t":
+        if char in "\n\t":  # pragma: no mutate
             kept.append(char)
         elif char in _ALSO_INVISIBLE or (
             unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co")
@@ -44,7 +44,11 @@ def clean_body(raw: str) -> str:
             kept.append(char)
     lines = [line.rstrip() for line in "".join(kept).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return text if text.strip() else ""
+    return (
+        text
+        if text.strip()  # pragma: no mutate
+        else ""
+    )
 
 
 def matching_text(text: str) -> str:
@@ -71,7 +75,11 @@ def _links(line: str) -> Iterator[tuple[re.Match[str], str, str]]:
         while address and address[-1] in _TRAILING_PUNCTUATION:
             trailing = address[-1] + trailing
             address = address[:-1]
-        host = address.split("://", 1)[-1] if "://" in address else address[4:]
+        host = (
+            address.split("://", 1)[-1]  # pragma: no mutate
+            if "://" in address
+            else address[4:]
+        )
         if len(address) < 5 or not host.strip("./"):
             continue
         yield match, address, trailing

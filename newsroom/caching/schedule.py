@@ -93,7 +93,11 @@ def catch_up(found: dict, now: float) -> float | None:
     state, token = found.get(STATE_KEY), found.get(version_key(SCHEDULE))
     if _is_current(state, token, now):
         return state["next"]
-    if not cache.add(LOCK_KEY, 1, LOCK_SECONDS):
+    if not cache.add(
+        LOCK_KEY,
+        1,  # pragma: no mutate
+        LOCK_SECONDS,
+    ):
         return state["next"] if state else None
     try:
         if token is None:

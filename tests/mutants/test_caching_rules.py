@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
@@ -129,6 +129,19 @@ def test_a_page_that_sets_a_cookie_is_sent_private_and_uncached():
         return response
 
     assert _cache_control(page(_get())) == {"private", "no-cache"}
+
+
+def test_a_page_that_used_a_csrf_token_is_sent_private_and_uncached():
+    renders = []
+
+    @public_page(query=())
+    def form(request):
+        renders.append(get_token(request))
+        return HttpResponse("a form")
+
+    assert _cache_control(form(_get())) == {"private", "no-cache"}
+    assert _cache_control(form(_get())) == {"private", "no-cache"}
+    assert len(renders) == 2
 
 
 def test_a_stored_page_lives_no_longer_than_the_page_cache_setting(settings):
@@ -275,6 +288,14 @@ def test_only_text_of_a_useful_size_is_compressed():
     assert not copies.is_compressible("image/png", 10_000)
     kept = copies.make_copy(_page(big, "image/png"), {}, 1000.0, 60)
     assert kept["bodies"] == {"identity": big}
+
+
+def test_a_page_without_a_content_type_is_kept_as_it_is():
+    response = _page(b"x" * 300)
+    del response["Content-Type"]
+    copy = copies.make_copy(response, {}, 1000.0, 60)
+    assert copy["bodies"] == {"identity": b"x" * 300}
+    assert copy["headers"] == {}
 
 
 def test_a_copy_keeps_what_describes_the_page_and_its_validators():
@@ -640,6 +661,33 @@ def test_a_renewal_moves_the_change_marker_first_and_each_tag_once(monkeypatch):
     assert len(written) == 1
 
 
+@pytest.mark.django_db
+def test_a_change_renews_its_tags_once_its_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    page, other = _counting("probe:a"), _counting("probe:b")
+    page(_get("/a/")), other(_get("/b/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        versions.invalidate("probe:a", "probe:a")
+        assert page(_get("/a/"))["X-Cache"] == "hit"  # not committed yet
+    assert page(_get("/a/")).content == b"render 2"
+    assert other(_get("/b/"))["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_a_renewal_that_fails_after_the_commit_never_fails_the_save(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("not a cache outage")
+
+    monkeypatch.setattr(cache, "set_many", broken)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        versions.invalidate("front")
+    assert len(callbacks) == 1
+    assert "not a cache outage" in caplog.text
+
+
 def test_a_renewal_that_fails_is_logged_with_its_tags(monkeypatch, caplog):
     monkeypatch.setattr(cache, "set_many", _unreachable)
     with caplog.at_level("ERROR", logger="newsroom.caching"):
@@ -674,7 +722,7 @@ def test_versions_are_made_when_missing_and_read_as_they_are():
     assert first is not None and versions.changes_version() == first
 
 
-def test_a_version_that_cannot_be_kept_is_reported(monkeypatch):
+def test_a_version_that_cannot_be_kept_is_reported(monkeypatch, clock):
     monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
     assert versions.read_versions(["never-kept"]) is None
     assert versions.site_version() is None
@@ -755,6 +803,33 @@ def test_the_timetable_is_asked_again_only_when_something_may_have_moved(setting
         assert len(table.asked) == 3
 
 
+def test_the_timetable_answer_is_used_until_a_save_may_have_moved_it():
+    table = _Timetable(upcoming=NOON + timedelta(minutes=10))
+    register_schedule(table, list)
+    moment = NOON.timestamp()
+    for _ in range(3):
+        found = cache.get_many(list(schedule.KEYS))
+        assert schedule.catch_up(found, moment) == moment + 600
+    assert len(table.asked) == 1
+    invalidate_now([schedule.SCHEDULE])
+    schedule.catch_up(cache.get_many(list(schedule.KEYS)), moment)
+    assert len(table.asked) == 2
+
+
+@pytest.mark.django_db
+def test_a_save_that_may_move_a_publication_has_the_timetable_asked_again(
+    django_capture_on_commit_callbacks,
+):
+    table = _Timetable()
+    register_schedule(table, list)
+    moment = NOON.timestamp()
+    schedule.catch_up(cache.get_many(list(schedule.KEYS)), moment)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.schedule_changed()
+    schedule.catch_up(cache.get_many(list(schedule.KEYS)), moment)
+    assert len(table.asked) == 2
+
+
 def test_one_request_asks_the_timetable_while_the_others_go_on():
     table = _Timetable(upcoming=NOON + timedelta(minutes=5))
     register_schedule(table, lambda keys: [])
@@ -813,6 +888,21 @@ def test_what_went_live_is_renewed_once_and_too_much_renews_everything():
     schedule.catch_up({}, NOON.timestamp())
     assert versions.read_versions(["site"])["site"] != site_before
     assert renewed == [["7@1", "8@1"]]
+
+
+def test_headers_from_a_copy_go_out_spelt_as_usual():
+    copy = copies.make_copy(_page(b"<p>page</p>" * 40), {"site": "1"}, 1000.0, 60)
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    sent = copies.respond(request, copy, "hit", (0, 5)).serialize_headers().decode()
+    names = {line.partition(":")[0] for line in sent.split("\r\n")}
+    assert {
+        "Content-Encoding",
+        "ETag",
+        "Last-Modified",
+        "Surrogate-Key",
+        "Cache-Tag",
+        "X-Cache",
+    } <= names
 
 
 def test_a_conditional_request_for_a_copy_gets_304():

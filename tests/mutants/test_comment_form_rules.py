@@ -41,6 +41,13 @@ def test_a_logged_in_reader_given_the_form_back_is_still_logged_in():
     assert form.user == reader
 
 
+def test_a_line_break_counts_once_though_browsers_send_two_characters():
+    body = ("x" * 98 + "\r\n") * 50  # 5,000 characters as the textarea counts them
+    form = CommentForm(data=comment_data(body=body))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["body"] == ("x" * 98 + "\n") * 49 + "x" * 98
+
+
 def test_a_body_of_invisible_characters_is_refused_like_an_empty_one():
     invisible = _errors(body="\u200b\u202e \u2066")
     assert invisible["body"] == _errors(body="")["body"]

@@ -59,7 +59,8 @@ def test_paragraphs_and_line_breaks_are_kept():
 
 
 @pytest.mark.parametrize(
-    "text", ["https://.", "http://..", "see https:// now", "www.."]
+    "text",
+    ["https://.", "http://..", "see https:// now", "www..", "https://./", "www./"],
 )
 def test_an_address_with_no_host_is_neither_a_link_nor_counted(text):
     assert "<a " not in render_body(text)
@@ -71,3 +72,21 @@ def test_links_are_counted_on_every_line():
         count_links("https://one.example\nwww.two.example and https://three.example.")
         == 3
     )
+
+
+def test_a_name_after_www_is_linked_however_short():
+    assert str(render_body("www.x and www.X")) == (
+        "<p>"
+        + LINK.format(href="https://www.x", text="www.x")
+        + " and "
+        + LINK.format(href="https://www.X", text="www.X")
+        + "</p>"
+    )
+
+
+def test_an_address_that_carries_another_is_one_link():
+    address = "https://news.example/share?next=https://"
+    assert str(render_body(address)) == (
+        "<p>" + LINK.format(href=address, text=address) + "</p>"
+    )
+    assert count_links(address) == 1

@@ -77,6 +77,53 @@ def test_questions_end_with_a_question_mark_and_are_at_most_300_characters():
 
 
 @pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (
+            "Is the “Why not?” campaign legal? Yes.",
+            "Is the “Why not?” campaign legal?",
+            "Yes.",
+        ),
+        (
+            'Is the "Why not?" campaign legal? Yes.',
+            'Is the "Why not?" campaign legal?',
+            "Yes.",
+        ),
+        ("“Why now?” Because.", "“Why now?”", "Because."),
+        ("“Why? Why now?” Readers asked.", "“Why? Why now?”", "Readers asked."),
+        ("“Is «Why not?» fair?” Yes.", "“Is «Why not?» fair?”", "Yes."),
+        ("«Why now?» Because.", "«Why now?»", "Because."),
+        # Letters are no quotation marks, capital X included.
+        ("Is Xbox worth it? Yes.", "Is Xbox worth it?", "Yes."),
+        (
+            "Did “Xmas, why not?” win the vote? Yes.",
+            "Did “Xmas, why not?” win the vote?",
+            "Yes.",
+        ),
+    ],
+    ids=[
+        "curly",
+        "straight",
+        "whole",
+        "two-in-one",
+        "nested",
+        "guillemets",
+        "x-opens-nothing",
+        "x-closes-nothing",
+    ],
+)
+def test_a_question_mark_inside_quotation_marks_belongs_to_the_quotation(
+    text, question, answer
+):
+    assert split_question(text) == (question, answer)
+
+
+def test_a_quotation_that_never_closes_holds_no_question():
+    assert split_question("Is the “Why not? campaign legal? Yes.") is None
+    assert split_question('Is the "Why not? campaign legal? Yes.') is None
+
+
+@pytest.mark.parametrize(
     ("line", "names"),
     [
         ("By Ana Silva and Tom Reed", ["Ana Silva", "Tom Reed"]),

@@ -69,6 +69,8 @@ def _marked(text: str) -> str:
         ("[][a](b)", "[]<a|b>"),
         ("[a](b) [c](d e) [f](g)", "<a|b> [c](d e) <f|g>"),
         ("[the plan x](u)", "<the plan x|u>"),
+        # An address ends at a space; a link may open inside what failed.
+        ("[a](b[c ](d)", "[a](b<c |d>"),
     ],
 )
 def test_links_are_found_exactly(text, links):

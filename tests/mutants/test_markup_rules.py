@@ -10,7 +10,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from articles import markup
-from articles.markup import escape_markdown, markdown_to_text, render_markdown
+from articles.markup import (
+    escape_markdown,
+    html_to_text,
+    markdown_to_text,
+    render_markdown,
+)
 
 
 @pytest.fixture
@@ -71,6 +76,17 @@ def test_plain_text_keeps_paragraphs_and_list_items_apart():
     assert markdown_to_text("One.\n\nTwo.\n\n- three\n- four") == (
         "One.\n\nTwo.\n\nthree\n\nfour"
     )
+
+
+def test_plain_text_of_html_has_no_markup_entities_or_runs_of_spaces():
+    fragment = (
+        "<p>Fish &amp; chips,  <em>twice</em>\tdaily</p>\n\n\n"
+        "<ul><li>one</li><li>two<br>lines</li></ul><blockquote>Quoted</blockquote>"
+    )
+    assert html_to_text(fragment) == (
+        "Fish & chips, twice daily\n\none\n\ntwo\n\nlines\n\nQuoted"
+    )
+    assert html_to_text("  <p>Alone</p>  ") == "Alone"
 
 
 @pytest.mark.parametrize(

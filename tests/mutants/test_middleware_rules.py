@@ -81,6 +81,34 @@ def test_a_site_that_accepts_no_request_bodies_still_serves_its_pages(settings):
     assert _guarded(request).content == b"the page"
 
 
+def test_cookies_with_a_nul_byte_are_ignored_and_the_others_kept():
+    def cookies_seen(request):
+        return HttpResponse(" ".join(sorted(request.COOKIES)))
+
+    request = RequestFactory().get("/")
+    request.COOKIES = {
+        "theme": "dark",
+        "bad\x00name": "1",
+        "sessionid": "abc\x00def",
+        "lang": "en",
+    }
+    response = RequestGuardMiddleware(cookies_seen)(request)
+    assert response.content == b"lang theme"
+
+
+@pytest.mark.django_db
+def test_a_refused_request_never_reaches_the_view():
+    seen = []
+
+    def view(request):
+        seen.append(request)
+        return HttpResponse("the page")
+
+    response = RequestGuardMiddleware(view)(RequestFactory().get("/a%00b"))
+    assert response.status_code == 400
+    assert seen == []
+
+
 # Permissions-Policy
 
 
@@ -88,6 +116,19 @@ def test_every_response_carries_the_permissions_policy(settings):
     settings.NEWSROOM_PERMISSIONS_POLICY = "camera=(), geolocation=()"
     response = PermissionsPolicyMiddleware(_ok)(RequestFactory().get("/"))
     assert response.headers["Permissions-Policy"] == "camera=(), geolocation=()"
+
+
+def test_without_a_policy_setting_no_permissions_policy_is_sent(settings):
+    settings.NEWSROOM_PERMISSIONS_POLICY = ""
+    response = PermissionsPolicyMiddleware(_ok)(RequestFactory().get("/"))
+    assert not response.has_header("Permissions-Policy")
+    assert response.content == b"the page"
+
+
+def test_the_permissions_policy_goes_out_spelt_as_usual(settings):
+    settings.NEWSROOM_PERMISSIONS_POLICY = "camera=()"
+    response = PermissionsPolicyMiddleware(_ok)(RequestFactory().get("/"))
+    assert b"\r\nPermissions-Policy: camera=()" in response.serialize_headers()
 
 
 def test_a_page_with_its_own_permissions_policy_keeps_it(settings):
@@ -156,6 +197,11 @@ def test_a_public_page_varies_by_nothing_but_what_it_must(vary, kept):
     response = _public(vary=vary)
     assert response.get("Vary") == kept
     assert not response.cookies
+
+
+def test_a_shortened_vary_goes_out_spelt_as_usual():
+    response = _public(vary="Accept-Encoding, Cookie")
+    assert b"\r\nVary: Accept-Encoding" in response.serialize_headers()
 
 
 def test_public_is_read_wherever_it_stands_in_cache_control():

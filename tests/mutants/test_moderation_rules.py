@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import Ban, Comment, Report, Subscriber
+from comments.models import Ban, BlockedWord, Comment, Report, Subscriber
 from comments.moderation import (
     DUPLICATE_MIN_CHARS,
     banned,
@@ -156,7 +156,63 @@ def test_someone_elses_copy_is_held_from_the_minimum_length(article):
     assert _verdict(article, body=body, email="", user=reader)[1] == "duplicate"
 
 
+def test_a_guest_whose_address_is_confirmed_is_trusted(settings):
+    settings.NEWSROOM_COMMENT_MODERATION = "first-time"
+    make_comment(make_article(), author_email="known@example.com")
+    Subscriber.objects.create(email="known@example.com", confirmed_at=timezone.now())
+    assert _verdict(make_article(), body="Me again.", email="KNOWN@example.com") == (
+        "approved",
+        "trusted",
+        "Has an approved comment.",
+    )
+    assert is_trusted("known@example.com", AnonymousUser())
+
+
+def test_a_guest_who_proved_the_address_by_signing_in_is_trusted(settings):
+    settings.NEWSROOM_COMMENT_MODERATION = "first-time"
+    make_comment(make_article(), author_email="known@example.com")
+    verdict = _verdict(
+        make_article(),
+        body="Me again.",
+        email="Known@example.com",
+        proven_email="known@EXAMPLE.com",
+    )
+    assert verdict[:2] == ("approved", "trusted")
+    assert _verdict(make_article(), body="Me again.", email="known@example.com")[
+        :2
+    ] == ("pending", "first-time")
+
+
 # The sentences moderators read
+
+
+def test_a_blocked_word_holds_a_comment_as_a_whole_word_only(article):
+    BlockedWord.objects.create(word="Scam")
+    BlockedWord.objects.create(word="bad deal")
+    assert _verdict(article, body="What a SCAM, honestly.") == (
+        "pending",
+        "blocklist",
+        "Contains the blocked word “scam”.",
+    )
+    assert _verdict(article, body="Such a  Bad\nDeal.")[2] == (
+        "Contains the blocked word “bad deal”."
+    )
+    assert _verdict(article, body="Scampi for dinner.")[:2] == (
+        "approved",
+        "post-moderation",
+    )
+
+
+def test_more_links_than_allowed_hold_a_comment(article, settings):
+    settings.NEWSROOM_COMMENT_MAX_LINKS = 2
+    three = "See https://a.example and www.b.example and http://c.example/x"
+    assert _verdict(article, body=three) == (
+        "pending",
+        "links",
+        "3 links (more than 2).",
+    )
+    two = "One https://a.example two www.b.example"
+    assert _verdict(article, body=two)[:2] == ("approved", "post-moderation")
 
 
 def test_pre_moderation_says_why(settings):
@@ -228,6 +284,27 @@ def test_a_decision_does_not_bring_back_an_address_the_purge_removed():
         None,
         "",
     )
+
+
+def test_a_decision_is_recorded_with_its_moderator_and_settles_reports():
+    moderator = _reader(is_staff=True)
+    comment = make_comment(make_article(), status=Comment.Status.PENDING)
+    report(comment, reporter="r1", reason="spam")
+    assert decide(comment, Comment.Status.SPAM, by=moderator)
+    comment.refresh_from_db()
+    assert (comment.status, comment.rule, comment.reason) == (
+        "spam",
+        "moderator",
+        "Spam by a moderator.",
+    )
+    assert (comment.decided_by, comment.needs_review) == (moderator, False)
+    assert comment.decided_at is not None
+    assert not comment.reports.filter(resolved_at__isnull=True).exists()
+    # The same decision again changes nothing.
+    assert not decide(comment, Comment.Status.SPAM, by=moderator)
+    assert decide(comment, Comment.Status.APPROVED, by=moderator, reason="Fine.")
+    comment.refresh_from_db()
+    assert (comment.status, comment.reason) == ("approved", "Fine.")
 
 
 def test_a_decision_without_a_signed_in_moderator_names_no_one():
