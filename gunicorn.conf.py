@@ -20,13 +20,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take a server down.
-max_requests = 2000
-max_requests_jitter = 200
+# Rarely: a new worker loads Django again (about a second of one core), so a
+# busy server recycling every few thousand requests would spend its time on it.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 # Bounded request lines and headers: oversized ones get a 4xx before Django.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = "-"
+# nginx in front keeps the access log (deploy/nginx.conf); GUNICORN_ACCESS_LOG=-
+# writes one here too, to standard output (it costs a little on every request).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 # The proxy's address: only from there is X-Forwarded-Proto believed.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -83,7 +83,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--max-requests",
         type=int,
         default=0,
-        help="recycle a worker after this many requests (gunicorn.conf.py: 2000;"
+        help="recycle a worker after this many requests (gunicorn.conf.py: 100000;"
         " 0: never, so that no row pays for a worker's restart)",
     )
     load.add_argument(
