@@ -146,3 +146,21 @@ def test_deploy_check_is_clean_with_a_real_key_and_https():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_sqlite_connections_are_kept_and_postgresql_ones_pooled(tmp_path, monkeypatch):
+    from newsroom.services import databases
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    sqlite = databases(
+        tmp_path, connect_timeout=5, statement_timeout_ms=5000, pool_size=4
+    )["default"]
+    # Opening a SQLite connection costs more than a page's queries.
+    assert sqlite["CONN_MAX_AGE"] > 0 and sqlite["CONN_HEALTH_CHECKS"]
+    monkeypatch.setenv("DATABASE_URL", "postgres://editor@db.example.org:5432/news")
+    postgresql = databases(
+        tmp_path, connect_timeout=5, statement_timeout_ms=5000, pool_size=4
+    )["default"]
+    # Django's pool refuses persistent connections: each request borrows one.
+    assert postgresql["CONN_MAX_AGE"] == 0
+    assert postgresql["OPTIONS"]["pool"]["max_size"] == 4
