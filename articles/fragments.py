@@ -20,9 +20,9 @@ names everything it shows:
 
 So a fragment is never stale: a change makes a new key, and the old entry
 expires unread. What depends on the clock as well (lists, the stories around
-an article) lives no longer than a cached page: a scheduled article going
-live renews the tags of the lists it joins only for copies that young
-(``newsroom/caching/schedule.py``). Previews, drafts and review links never
+an article) lives no longer than a cached page (a few minutes when the page
+cache is off): a scheduled article going live renews the tags of the lists
+it joins only for copies that young (``newsroom/caching/schedule.py``). Previews, drafts and review links never
 read or write fragments. If the cache cannot be reached, or a version cannot
 be kept, pages are rendered from the database as before.
 
@@ -44,12 +44,12 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 
 from newsroom.caching import CACHE_ERRORS, SITE, VERSION_SECONDS, depends_on
+from newsroom.caching.schedule import timely_seconds
 
 from .fragment_keys import FragmentKeys
 from .page_tags import article_tag
@@ -65,11 +65,6 @@ CHROME_PIECES = ("header", "footer")
 PACK_FROM_BYTES = 4096
 # Parts are static text and, between them, the numbers of the live holes.
 Parts = list[str | int]
-
-
-def timely_seconds() -> int:
-    """How long what depends on the clock is kept: as long as a cached page."""
-    return settings.NEWSROOM_PAGE_CACHE_SECONDS
 
 
 @dataclass
@@ -198,7 +193,7 @@ class StoredFragments:
         """Store every group this render completed; nothing on a cache error."""
         by_lifetime: dict[int, dict] = {}
         for group in self._groups.values():
-            if group.key is None or not group.made or group.seconds <= 0:
+            if group.key is None or not group.made:
                 continue
             if group.pieces is None:  # any piece: add to those found
                 pieces = {**group.found.get("pieces", {}), **group.made}
@@ -252,7 +247,7 @@ def kept(
             key = None
     if found is None:
         found = load()
-        if key is not None and timely_seconds() > 0:
+        if key is not None:
             with suppress(*CACHE_ERRORS):
                 cache.set(key, found, timely_seconds())
     return found

@@ -103,6 +103,8 @@ _LOCK_FILES = 64
 # Every this many writes (at most a tenth of MAX_ENTRIES), a process checks
 # the folder's size: it stays within a tenth over MAX_ENTRIES.
 _CULL_EVERY = 100
+# File names worked out and remembered per process, at most.
+_KNOWN_PATHS = 10_000
 
 
 class _FileStore(BaseCache):
@@ -112,23 +114,36 @@ class _FileStore(BaseCache):
         super().__init__(params)
         self._dir = os.path.abspath(location)
         self._writes = 0
+        # A page hit reads a dozen keys (the copy, its tags' versions): their
+        # file names are worked out once per process.
+        self._paths: dict[tuple[str, int | None], str] = {}
 
     # Files
 
+    def validate_key(self, key: str) -> None:
+        """Any key will do: file names are hashes of keys (no memcached limits)."""
+
     def _path(self, key: str, version: int | None) -> str:
-        key = self.make_and_validate_key(key, version=version)
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return os.path.join(self._dir, digest[:2], digest[2:] + ".entry")
+        known = self._paths.get((key, version))
+        if known is not None:
+            return known
+        digest = hashlib.sha256(self.make_key(key, version).encode()).hexdigest()
+        path = os.path.join(self._dir, digest[:2], digest[2:] + ".entry")
+        if len(self._paths) >= _KNOWN_PATHS:
+            self._paths.clear()
+        self._paths[key, version] = path
+        return path
 
     def _read(self, path: str, *, expired_too: bool = False) -> tuple[Any, float]:
         """The value and expiry in ``path``; ``_MISSING`` when absent or expired."""
         try:
-            with open(path, "rb") as entry:
-                (expiry,) = _EXPIRY.unpack(entry.read(_EXPIRY.size))
-                if expiry < time.time() and not expired_too:
-                    value = _MISSING
-                else:
-                    value = pickle.loads(entry.read())
+            with open(path, "rb", buffering=0) as entry:
+                data = entry.readall()
+            (expiry,) = _EXPIRY.unpack_from(data)
+            if expiry < time.time() and not expired_too:
+                value = _MISSING
+            else:
+                value = pickle.loads(memoryview(data)[_EXPIRY.size :])
         except FileNotFoundError:
             return _MISSING, 0.0
         except (EOFError, pickle.UnpicklingError, struct.error):

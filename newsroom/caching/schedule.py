@@ -33,6 +33,9 @@ KEYS = (STATE_KEY, version_key(SCHEDULE))
 LOCK_SECONDS = 10
 # Clocks of app servers differ a little: look back this much further.
 CLOCK_MARGIN_SECONDS = 60
+# With the page cache turned off, what depends on the clock is still kept
+# this long: the lists and the stories around an article.
+TIMELY_SECONDS_WITHOUT_PAGES = 300
 
 
 class Timetable(NamedTuple):
@@ -65,12 +68,20 @@ def schedule_changed() -> None:
     invalidate(SCHEDULE)
 
 
+def timely_seconds() -> int:
+    """How long what depends on the clock is kept: a page, a list, the stories around one.
+
+    As long as a cached page; with the page cache off, the lists and stories
+    around an article are kept all the same (the page only assembles them),
+    and the requests still look at the timetable (``catch_up``).
+    """
+    return settings.NEWSROOM_PAGE_CACHE_SECONDS or TIMELY_SECONDS_WITHOUT_PAGES
+
+
 def window_seconds() -> int:
     """How far back a stored copy may still be served from."""
     return (
-        settings.NEWSROOM_PAGE_CACHE_SECONDS
-        + settings.NEWSROOM_PAGE_STALE_SECONDS
-        + CLOCK_MARGIN_SECONDS
+        timely_seconds() + settings.NEWSROOM_PAGE_STALE_SECONDS + CLOCK_MARGIN_SECONDS
     )
 
 
@@ -108,7 +119,7 @@ def catch_up(found: dict, now: float) -> float | None:
             since = min(since, state["asked"] - CLOCK_MARGIN_SECONDS)
         upcoming = _ask(since, now)
         if token is not None:
-            lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS
+            lifetime = timely_seconds()
             state = {
                 "token": token,
                 "next": upcoming,
