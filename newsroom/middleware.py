@@ -1,8 +1,8 @@
 """The site's own middleware.
 
 Refuse malformed requests cheaply, before any view or database sees them;
-answer a database outage with the 503 page; keep cookies off shared pages; and
-send the Permissions-Policy header.
+answer a database outage with the 503 page; send fresh stored pages at once
+and keep cookies off shared pages; and send the Permissions-Policy header.
 """
 
 import re
@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from newsroom import unavailable
+from newsroom.caching.pages import fresh_copy_response
 
 # Separates the values of Cache-Control and Vary.
 _LIST = re.compile(r"\s*,\s*")
@@ -95,18 +96,25 @@ class DatabaseOutageMiddleware:
 
 
 class PublicPageMiddleware:
-    """A response any shared cache may keep carries no cookies and does not vary by them.
+    """Fresh stored pages served at once; no cookies on what a shared cache may keep.
 
-    Public pages (newsroom.caching.public_page) do not depend on who asks, but
-    the session middleware would still answer a malformed or expired session
-    cookie with a deletion, and ``Vary: Cookie``; on a page a CDN may store and
-    hand to everyone, that must not happen.
+    A fresh copy of a public page (newsroom.caching.public_page) is sent
+    before sessions, CSRF, authentication and the URL resolver are reached:
+    it is the same for every reader, and they add nothing to it.
+
+    Public pages do not depend on who asks, but the session middleware would
+    still answer a malformed or expired session cookie with a deletion, and
+    ``Vary: Cookie``; on a page a CDN may store and hand to everyone, that
+    must not happen.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = fresh_copy_response(request)
+        if response is not None:
+            return response
         response = self.get_response(request)
         if "public" in _LIST.split(
             response.get("Cache-Control", "")  # pragma: no mutate

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestGuardMiddleware",
     # Outside the session middleware, so that what it adds to a response is seen.
     "newsroom.middleware.DatabaseOutageMiddleware",
+    # Outside the page cache's early answer, so that stored pages carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,7 +86,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Hand-made filters and lookups in the desk's addresses: 400, never 500.
     "newsroom.admin_guard.AdminInputGuardMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a locked-out login with the 429 page (newsroom/admin_guard.py).
     "axes.middleware.AxesMiddleware",
 ]

@@ -114,7 +114,25 @@ def body_for(copy: dict, accept_encoding: str) -> tuple[bytes, str | None]:
     for coding in accepted_encodings(accept_encoding):
         if coding in bodies:
             return bodies[coding], coding
-    return gzip.decompress(bodies["gzip"]), None
+    return _inflated(copy["etag"], bodies["gzip"]), None
+
+
+# Bodies inflated for clients that take no compression (tools, some robots),
+# kept per process by ETag, which names the uncompressed body exactly.
+_INFLATED: dict[str, bytes] = {}
+_KEPT_INFLATED = 64
+_KEPT_INFLATED_BYTES = 256 * 1024
+
+
+def _inflated(etag: str, compressed: bytes) -> bytes:
+    body = _INFLATED.get(etag)
+    if body is None:
+        body = gzip.decompress(compressed)
+        if len(body) <= _KEPT_INFLATED_BYTES:
+            if len(_INFLATED) >= _KEPT_INFLATED:
+                _INFLATED.clear()
+            _INFLATED[etag] = body
+    return body
 
 
 def respond(
@@ -133,6 +151,7 @@ def respond(
         ),
     )
     response = HttpResponse(body, status=copy["status"])
+    response["Content-Length"] = len(body)
     for name, value in copy["headers"].items():
         response[name] = value
     if coding is not None:

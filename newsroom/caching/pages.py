@@ -265,6 +265,37 @@ class _Page:
         return response
 
 
+def fresh_copy_response(request: HttpRequest) -> HttpResponse | None:
+    """The fresh stored copy of the page at this very address, or None.
+
+    Asked before the view is looked up (``PublicPageMiddleware``): most
+    readers ask for a page whose copy is fresh, and sessions, CSRF checks,
+    authentication and URL resolution add nothing to a copy every reader
+    shares. Anything else (no copy, a stale one, a query the page would tidy
+    away, a method other than GET and HEAD, a cache that cannot be reached)
+    answers None, and the request goes the usual way.
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or not settings.NEWSROOM_PAGE_CACHE_SECONDS
+    ):
+        return None
+    key = page_key(request)
+    now = time.time()
+    try:
+        found = cache.get_many([key, *schedule.KEYS])
+        copy = found.get(key)
+        if copy is None or now >= copy["fresh_until"]:
+            return None
+        # What went live since renews tags first: the copy may be stale then.
+        upcoming = schedule.catch_up(found, now)
+        if current_versions(copy["tags"]) != copy["tags"]:
+            return None
+    except CACHE_ERRORS:
+        return None
+    return respond(request, copy, "hit", _ages(upcoming, now))
+
+
 def lifetime_with_grace() -> int:
     """How long a copy stays in the cache: its lifetime, then reachable while stale."""
     return settings.NEWSROOM_PAGE_CACHE_SECONDS + lock_seconds()

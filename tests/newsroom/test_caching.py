@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.handlers.base import BaseHandler
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.caching import copies
 from tests.factories import make_article, make_category, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,8 +178,6 @@ def test_a_conditional_request_is_answered_from_the_stored_copy(
 def test_pages_are_compressed_once_and_inflate_to_the_same_page(anon, monkeypatch):
     import brotli
 
-    from newsroom.caching import copies
-
     article = make_article()
     url = article.get_absolute_url()
     # Rendered and compressed for a browser taking brotli…
@@ -229,3 +229,63 @@ def test_public_pages_list_their_cache_tags_for_proxies(anon):
     assert {"site", "front", f"comments:{article.pk}"} <= set(
         front["Surrogate-Key"].split()
     )
+
+
+def test_a_fresh_copy_is_sent_before_the_address_is_even_resolved(anon, monkeypatch):
+    """Readers of a stored page skip URL resolution, sessions and CSRF."""
+    article = make_article(title="Early answer")
+    url = article.get_absolute_url()
+    assert anon.get(url)["X-Cache"] == "miss"
+
+    def unreachable(self, request):
+        raise AssertionError("the address was resolved")
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", unreachable)
+    response = anon.get(url)
+    assert response["X-Cache"] == "hit"
+    assert "Early answer" in response.content.decode()
+
+
+def test_a_stored_copy_carries_the_headers_of_a_rendered_one(anon):
+    article = make_article()
+    url = article.get_absolute_url()
+    rendered = anon.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    stored = anon.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert (rendered["X-Cache"], stored["X-Cache"]) == ("miss", "hit")
+    varying = {"X-Cache", "Age", "Date"}
+    assert set(rendered.headers) - varying == set(stored.headers) - varying
+    assert stored["X-Frame-Options"] == "DENY"
+    assert int(stored["Content-Length"]) == len(stored.content)
+    assert not stored.cookies
+
+
+def test_an_address_the_page_tidies_is_answered_the_usual_way(anon):
+    article = make_article(title="Tidied address")
+    url = article.get_absolute_url()
+    anon.get(url)
+    response = anon.get(url + "?utm_source=newsletter")
+    assert response["X-Cache"] == "hit"  # the copy of the tidy address
+    assert "utm_source" not in response.content.decode()
+
+
+def test_a_page_inflated_once_for_clients_without_compression(
+    anon, monkeypatch, django_capture_on_commit_callbacks
+):
+    article = make_article(title="Plain first")
+    url = article.get_absolute_url()
+    inflations = []
+    decompress = copies.gzip.decompress
+    monkeypatch.setattr(
+        copies.gzip,
+        "decompress",
+        lambda data: inflations.append(1) or decompress(data),
+    )
+    for _ in range(3):  # stored compressed, then sent as it is stored
+        assert b"Plain first" in anon.get(url).content
+    assert len(inflations) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Plain second"
+        article.save()
+    anon.get(url, HTTP_ACCEPT_ENCODING="gzip")  # stored again after the edit
+    page = anon.get(url).content
+    assert b"Plain second" in page and b"Plain first" not in page
