@@ -235,6 +235,22 @@ def test_the_comment_form_is_not_stored(anon, story, settings, stored_text):
     assert not any("shown_at" in text for text in stored_text)
 
 
+def test_the_stamp_a_page_hands_out_is_taken_back(anon, story, settings):
+    """The form put into the page, filled in and sent a minute later, is accepted."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    now = timezone.now()
+    with time_machine.travel(now, tick=False) as clock:
+        html(anon, story)  # the blank form is made once, then its stamp put in
+        clock.shift(timedelta(minutes=3))
+        page = html(anon, story)
+        stamp = STAMP.search(page)[1]
+        assert page.count('name="shown_at"') == 1
+        clock.shift(timedelta(minutes=1))
+        response = post_comment(anon, story, shown_at=stamp, body="Sent in time.")
+    assert response.status_code == 303
+    assert Comment.objects.filter(body="Sent in time.").exists()
+
+
 def test_a_discussion_that_ends_on_its_own_shows_closed(anon, settings):
     """Closed by the clock, with no save: nothing renews a cache tag."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
