@@ -43,3 +43,19 @@ def editor_client(editor) -> Client:
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def written(monkeypatch) -> list[str]:
+    """The keys of the stored fragments (articles/fragments.py) written during the test."""
+    from articles import fragments
+
+    keys: list[str] = []
+    set_many = fragments.cache.set_many
+
+    def record(data, *args, **kwargs):
+        keys.extend(key for key in data if key.startswith("fragment:"))
+        return set_many(data, *args, **kwargs)
+
+    monkeypatch.setattr(fragments.cache, "set_many", record)
+    return keys

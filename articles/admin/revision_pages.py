@@ -255,6 +255,7 @@ class RevisionPagesMixin:
     def compare_view(self, request: HttpRequest, object_id: str, extra_context=None):
         article = self._article(request, object_id, change=False)
         context = {
+            "original": article,  # as on the desk's other revision pages
             "may_restore": self.has_change_permission(request, article),
             **(extra_context or {}),
         }

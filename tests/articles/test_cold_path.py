@@ -12,7 +12,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import fragments
 from articles.models import Article, ArticleTable, Correction, FaqItem, Section
 from newsroom.caching.pages import page_key
 from tests.factories import (
@@ -29,20 +28,6 @@ pytestmark = pytest.mark.django_db
 
 # The comment form's signed time stamp is made for each render.
 STAMP = re.compile(r'name="shown_at" value="[^"]*"')
-
-
-@pytest.fixture
-def written(monkeypatch) -> list[str]:
-    """The keys of the fragments stored during the test."""
-    keys: list[str] = []
-    set_many = fragments.cache.set_many
-
-    def record(data, *args, **kwargs):
-        keys.extend(key for key in data if key.startswith("fragment:"))
-        return set_many(data, *args, **kwargs)
-
-    monkeypatch.setattr(fragments.cache, "set_many", record)
-    return keys
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from articles import fragments
 from tests.articles.search.test_search import make_story
 from tests.factories import make_category
 
@@ -17,20 +16,6 @@ pytestmark = pytest.mark.django_db
 def rendered_afresh(settings):
     """Every request renders its page (no stored copy); stored fragments stay."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def written(monkeypatch) -> list[str]:
-    """The keys of the fragments stored during the test."""
-    keys: list[str] = []
-    set_many = fragments.cache.set_many
-
-    def record(data, *args, **kwargs):
-        keys.extend(key for key in data if key.startswith("fragment:"))
-        return set_many(data, *args, **kwargs)
-
-    monkeypatch.setattr(fragments.cache, "set_many", record)
-    return keys
 
 
 def search(client, **params) -> str:
