@@ -16,18 +16,31 @@ def _load() -> list[dict]:
     return list(menu.values("pk", "name", "slug"))
 
 
+def _load_all() -> list[dict]:
+    return list(Category.objects.values("pk", "name", "slug"))
+
+
 def menu_categories(request: HttpRequest | None = None) -> list[dict]:
     """pk, name and slug of each menu category, in menu order.
 
-    Cached per version of the site-wide cache tag, which a renamed, added or
-    reordered category renews, so the change shows at once; a page being
-    rendered reuses the version it recorded.
+    Cached per version of the site-wide cache tag, which a renamed, added,
+    removed or reordered category renews, so the change shows at once; a
+    page being rendered reuses the version it recorded.
     """
+    return _kept("nav-categories", _load, request)
+
+
+def all_categories(request: HttpRequest | None = None) -> list[dict]:
+    """pk, name and slug of every category, in menu order (the search form's choices)."""
+    return _kept("all-categories", _load_all, request)
+
+
+def _kept(name: str, load, request: HttpRequest | None) -> list[dict]:
     try:
         version = site_version(request)
         if version is None:
-            return _load()
+            return load()
         # Versioned: kept as long as stored fragments, not as short as pages.
-        return cache.get_or_set(f"nav-categories:{version}", _load, FRAGMENT_SECONDS)
+        return cache.get_or_set(f"{name}:{version}", load, FRAGMENT_SECONDS)
     except CACHE_ERRORS:
-        return _load()
+        return load()

@@ -9,12 +9,14 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.template import TemplateDoesNotExist, loader
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import EARLIEST_PUBLICATION, LATEST_PUBLICATION, Category
+from articles.models import EARLIEST_PUBLICATION, LATEST_PUBLICATION
+from articles.navigation import all_categories
 
 from .backends import SearchFilters
 from .query import MAX_QUERY_CHARS, ParsedQuery, clean_query, parse_query
@@ -177,7 +179,9 @@ class SearchForm(forms.Form):
         },
     )
 
-    def __init__(self, data: Mapping[str, str]) -> None:
+    def __init__(
+        self, data: Mapping[str, str], request: HttpRequest | None = None
+    ) -> None:
         # The last value of each of the form's parameters, as Django reads them.
         data = {name: data[name] for name in self.base_fields if name in data}
         # The box shows the query as it is searched: no control characters,
@@ -185,13 +189,14 @@ class SearchForm(forms.Form):
         data["q"] = clean_query(data.get("q", ""))
         data["sort"] = data.get("sort") or Sort.RELEVANCE.value
         super().__init__(data, auto_id="search-%s", label_suffix="")
-        # One query; a ModelChoiceField would make a second to check the choice.
-        categories = Category.objects.values_list("slug", "pk", "name")
+        # Kept with the site's version (a ModelChoiceField would read them
+        # twice on every search).
+        categories = all_categories(request)
         self._category_ids = {}
         choices = [("", "All categories")]
-        for slug, pk, name in categories:
-            self._category_ids[slug] = pk
-            choices.append((slug, name))
+        for category in categories:
+            self._category_ids[category["slug"]] = category["pk"]
+            choices.append((category["slug"], category["name"]))
         self.fields["category"].choices = choices
 
     def clean_q(self) -> ParsedQuery:

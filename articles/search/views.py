@@ -145,7 +145,7 @@ def _outcome(request: HttpRequest, form: SearchForm) -> dict:
 
 @public_page(query=("q", "category", "from", "to", "sort", "page"), tags=(SEARCH,))
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, request)
     is_valid = form.is_valid()
     # The query is shown back even when the filters are refused.
     query = form.query.text
