@@ -140,21 +140,34 @@ def prepare_site(scratch: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return env, pages
 
 
+# Tries per run: Lighthouse's trace recording fails now and then.
+ATTEMPTS = 3
+
+
 def audit(cli: Path, chrome: str, url: str, output: Path) -> dict:
-    """One Lighthouse run (mobile): scores out of 100 and the main timings."""
-    subprocess.run(
-        [
-            "node",
-            str(cli),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={output}",
-            f"--chrome-flags={CHROME_FLAGS}",
-        ],
-        check=True,
-        env={**os.environ, "CHROME_PATH": chrome},
-    )
+    """One Lighthouse run (mobile): scores out of 100 and the main timings.
+
+    Lighthouse now and then fails to record the page's trace (NO_NAVSTART)
+    and asks to be run again: a run is tried up to ATTEMPTS times.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        finished = subprocess.run(
+            [
+                "node",
+                str(cli),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={output}",
+                f"--chrome-flags={CHROME_FLAGS}",
+            ],
+            env={**os.environ, "CHROME_PATH": chrome},
+        )
+        if finished.returncode == 0:
+            break
+        print(f"  Lighthouse failed on {url} (attempt {attempt} of {ATTEMPTS})")
+    else:
+        raise SystemExit(f"Lighthouse failed {ATTEMPTS} times on {url}")
     report = json.loads(output.read_text())
     result = {
         name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES
