@@ -31,7 +31,7 @@ def databases(
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # SQLite: each thread keeps its connection a while (checked before
         # reuse); opening one costs more than a page's queries.
-        database["CONN_MAX_AGE"] = 600
+        database["CONN_MAX_AGE"] = env_int("NEWSROOM_SQLITE_CONN_MAX_AGE", 600)
         database["OPTIONS"] = {
             # WAL lets readers carry on while an editor saves; IMMEDIATE avoids
             # "database is locked" errors when two writers upgrade at once.

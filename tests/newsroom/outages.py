@@ -377,6 +377,10 @@ class SiteTemplate:
             "NEWSROOM_DB_CONNECT_TIMEOUT": "1",
             "NEWSROOM_DB_STATEMENT_TIMEOUT_MS": "1000",
             "NEWSROOM_CACHE_TIMEOUT_MS": "200",
+            # The SQLite outages here take the file away from new connections
+            # (its folder moved, an exclusive lock); a connection kept open
+            # rides through both, so each request opens its own.
+            "NEWSROOM_SQLITE_CONN_MAX_AGE": "0",
             **extra,
         }
 

@@ -157,6 +157,11 @@ def test_sqlite_connections_are_kept_and_postgresql_ones_pooled(tmp_path, monkey
     )["default"]
     # Opening a SQLite connection costs more than a page's queries.
     assert sqlite["CONN_MAX_AGE"] > 0 and sqlite["CONN_HEALTH_CHECKS"]
+    monkeypatch.setenv("NEWSROOM_SQLITE_CONN_MAX_AGE", "0")
+    fresh = databases(
+        tmp_path, connect_timeout=5, statement_timeout_ms=5000, pool_size=4
+    )["default"]
+    assert fresh["CONN_MAX_AGE"] == 0  # a connection per request
     monkeypatch.setenv("DATABASE_URL", "postgres://editor@db.example.org:5432/news")
     postgresql = databases(
         tmp_path, connect_timeout=5, statement_timeout_ms=5000, pool_size=4
