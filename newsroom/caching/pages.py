@@ -170,6 +170,12 @@ class _Page:
         elif self.pass_key in found:
             return "render", None  # not kept lately: there is nothing to wait for
         if cache.add(self.lock_key, self.token, lock_seconds()):
+            # The request that held the lock may have stored the page since
+            # it was read here: then there is nothing left to render.
+            newer = cache.get(self.key)
+            if newer is not None and self._is_fresh(newer, now):
+                self._release()
+                return "hit", newer
             return "lock", None
         if copy is not None:
             since = stale_since(copy, versions, now)
@@ -179,6 +185,12 @@ class _Page:
             ):
                 return "stale", copy
         return "wait", None
+
+    @staticmethod
+    def _is_fresh(copy: dict, now: float) -> bool:
+        return (
+            now < copy["fresh_until"] and current_versions(copy["tags"]) == copy["tags"]
+        )
 
     def _wait(self) -> tuple[str, dict | None]:
         """Wait for the request holding the lock to store the page, or to give up."""

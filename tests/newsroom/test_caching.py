@@ -289,3 +289,33 @@ def test_a_page_inflated_once_for_clients_without_compression(
     anon.get(url, HTTP_ACCEPT_ENCODING="gzip")  # stored again after the edit
     page = anon.get(url).content
     assert b"Plain second" in page and b"Plain first" not in page
+
+
+def test_a_page_stored_while_this_request_took_the_lock_is_not_rendered_again(
+    anon, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from newsroom.caching import pages
+
+    article = make_article(title="Harbour opens")
+    url = article.get_absolute_url()
+    anon.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Harbour opens at dawn"
+        article.save()
+    add = pages.cache.add
+    locks: list[str] = []
+
+    def another_server_renders_first(key, *args, **kwargs):
+        # Between this request's look at the stale copy and its lock, another
+        # request renders the page, stores it and lets the lock go.
+        if key.startswith("lock:page:") and not locks:
+            locks.append(key)
+            assert Client().get(url)["X-Cache"] == "miss"
+        return add(key, *args, **kwargs)
+
+    monkeypatch.setattr(pages.cache, "add", another_server_renders_first)
+    response = anon.get(url)
+    assert response["X-Cache"] == "hit"
+    assert "Harbour opens at dawn" in response.content.decode()
