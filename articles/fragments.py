@@ -48,8 +48,13 @@ from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 
-from newsroom.caching import CACHE_ERRORS, SITE, VERSION_SECONDS, depends_on
-from newsroom.caching.schedule import timely_seconds
+from newsroom.caching import (
+    CACHE_ERRORS,
+    SITE,
+    VERSION_SECONDS,
+    depends_on,
+    timely_seconds,
+)
 
 from .fragment_keys import FragmentKeys
 from .page_tags import article_tag

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -35,7 +37,9 @@ def all_categories(request: HttpRequest | None = None) -> list[dict]:
     return _kept("all-categories", _load_all, request)
 
 
-def _kept(name: str, load, request: HttpRequest | None) -> list[dict]:
+def _kept(
+    name: str, load: Callable[[], list[dict]], request: HttpRequest | None
+) -> list[dict]:
     try:
         version = site_version(request)
         if version is None:

@@ -26,7 +26,7 @@ render, and a conditional request is answered with 304 from the copy.
 """
 
 from .pages import public_page
-from .schedule import Timetable, register_schedule, schedule_changed
+from .schedule import Timetable, register_schedule, schedule_changed, timely_seconds
 from .versions import (
     CACHE_ERRORS,
     SITE,
@@ -51,4 +51,5 @@ __all__ = [
     "register_schedule",
     "schedule_changed",
     "site_version",
+    "timely_seconds",
 ]

@@ -115,6 +115,11 @@ def lock_seconds() -> int:
     return max(1, settings.NEWSROOM_PAGE_STALE_SECONDS)
 
 
+def is_fresh(copy: dict, now: float) -> bool:
+    """Within its lifetime, and every tag at the version it was rendered with."""
+    return now < copy["fresh_until"] and current_versions(copy["tags"]) == copy["tags"]
+
+
 def stale_since(copy: dict, versions: dict[str, str], now: float) -> float | None:
     """Since when ``copy`` is stale (None: unknown, or not stale at all)."""
     moments = [copy["fresh_until"]] if now >= copy["fresh_until"] else []
@@ -173,7 +178,7 @@ class _Page:
             # The request that held the lock may have stored the page since
             # it was read here: then there is nothing left to render.
             newer = cache.get(self.key)
-            if newer is not None and self._is_fresh(newer, now):
+            if newer is not None and is_fresh(newer, now):
                 self._release()
                 return "hit", newer
             return "lock", None
@@ -185,12 +190,6 @@ class _Page:
             ):
                 return "stale", copy
         return "wait", None
-
-    @staticmethod
-    def _is_fresh(copy: dict, now: float) -> bool:
-        return (
-            now < copy["fresh_until"] and current_versions(copy["tags"]) == copy["tags"]
-        )
 
     def _wait(self) -> tuple[str, dict | None]:
         """Wait for the request holding the lock to store the page, or to give up."""
@@ -301,7 +300,7 @@ def fresh_copy_response(request: HttpRequest) -> HttpResponse | None:
             return None
         # What went live since renews tags first: the copy may be stale then.
         upcoming = schedule.catch_up(found, now)
-        if current_versions(copy["tags"]) != copy["tags"]:
+        if not is_fresh(copy, now):
             return None
     except CACHE_ERRORS:
         return None
