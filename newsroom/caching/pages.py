@@ -38,11 +38,13 @@ from . import schedule
 from .copies import make_copy, respond
 from .versions import (
     CACHE_ERRORS,
+    CHANGES_KEY,
     SITE,
     changes_version,
     current_versions,
     depends_on,
     logger,
+    still_current,
     version_time,
 )
 
@@ -294,13 +296,14 @@ def fresh_copy_response(request: HttpRequest) -> HttpResponse | None:
     key = page_key(request)
     now = time.time()
     try:
-        found = cache.get_many([key, *schedule.KEYS])
+        found = cache.get_many([key, CHANGES_KEY, *schedule.KEYS])
         copy = found.get(key)
         if copy is None or now >= copy["fresh_until"]:
             return None
-        # What went live since renews tags first: the copy may be stale then.
+        # Asking the timetables may renew tags: CHANGES as read is then old.
+        settled = schedule.is_settled(found, now)
         upcoming = schedule.catch_up(found, now)
-        if not is_fresh(copy, now):
+        if not still_current(copy["tags"], found.get(CHANGES_KEY) if settled else None):
             return None
     except CACHE_ERRORS:
         return None

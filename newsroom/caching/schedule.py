@@ -95,6 +95,11 @@ def _is_current(state: dict | None, token: str | None, now: float) -> bool:
     )
 
 
+def is_settled(found: dict, now: float) -> bool:
+    """Whether ``found`` (what a request read of ``KEYS``) leaves nothing to ask now."""
+    return _is_current(found.get(STATE_KEY), found.get(version_key(SCHEDULE)), now)
+
+
 def catch_up(found: dict, now: float) -> float | None:
     """Handle what went live since the last look; when the next item goes live.
 

@@ -5,12 +5,18 @@ random token stamped with the time it was made, kept in the shared cache. A
 page records the versions of its tags while it renders (``depends_on``); a
 change gives each tag it touches a new version (``invalidate``). A version
 that is missing (evicted, or never made) is made afresh: pages stored with
-the old one are then stale, never wrongly fresh.
+the old one are then rendered again (a process that remembers the old one
+may still serve them until ``CHANGES`` moves: a lost version is not a change,
+and every change moves ``CHANGES``).
 
-Every renewal also renews ``CHANGES``, first and in the same write. A
-page compares it before and after rendering: if it moved, a change may have
-committed between reading the data and reading a tag, and the copy is stored
-as already stale (see ``pages.py``).
+Every renewal also renews ``CHANGES``, first and in the same write, and
+once more when the tags are written. A page compares it before and after
+rendering: if it moved, a change may have committed between reading the data
+and reading a tag, and the copy is stored as already stale (see
+``pages.py``). A process remembers the versions it read together with the
+value ``CHANGES`` had then: while it keeps that value, no renewal has ended
+since, so a stored copy is checked with one key read instead of one per tag
+(``still_current``).
 """
 
 from __future__ import annotations
@@ -77,6 +83,46 @@ def current_versions(tags: Iterable[str]) -> dict[str, str]:
     return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
 
 
+# What this process read last: CHANGES's value, and the tag versions read
+# under it (at most _SEEN_AT_MOST of them, then it starts afresh).
+_seen: tuple[object, dict[str, str]] = (None, {})
+_SEEN_AT_MOST = 10_000
+
+
+def still_current(versions: dict[str, str], changes: object) -> bool:
+    """Whether every tag is still at the version in ``versions``.
+
+    ``changes`` is the value of ``CHANGES_KEY`` just read (None: not read).
+    While it is the value under which this process last read these tags, no
+    renewal has ended since, and the tags are not read again; otherwise they
+    are, with ``CHANGES`` before them, and remembered.
+    """
+    seen_changes, seen = _seen
+    if (
+        changes is not None
+        and changes == seen_changes
+        and all(seen.get(tag) == version for tag, version in versions.items())
+    ):
+        return True
+    return _read_and_remember(list(versions)) == versions
+
+
+def _read_and_remember(tags: list[str]) -> dict[str, str]:
+    global _seen
+    keys = {version_key(tag): tag for tag in tags}
+    # CHANGES first: a renewal that ends after it was read changes it again.
+    found = cache.get_many([CHANGES_KEY, *keys])
+    changes = found.pop(CHANGES_KEY, None)
+    current = {keys[key]: value for key, value in found.items()}
+    if changes is not None:
+        seen_changes, seen = _seen
+        if changes != seen_changes or len(seen) >= _SEEN_AT_MOST:
+            _seen = (changes, dict(current))
+        else:
+            seen.update(current)
+    return current
+
+
 def depends_on(request: HttpRequest, *tags: str) -> None:
     """Record that the page being rendered shows what ``tags`` name.
 
@@ -130,6 +176,9 @@ def invalidate_now(tags: Iterable[str]) -> None:
     data.update({version_key(tag): new_version() for tag in tags})
     try:
         cache.set_many(data, VERSION_SECONDS)
+        # And CHANGES once more, now that the tags are written: a process
+        # that remembers versions read under an earlier value reads them again.
+        cache.set(CHANGES_KEY, new_version(), VERSION_SECONDS)
     except CACHE_ERRORS as error:
         # The change is saved; pages showing it expire on their TTL.
         logger.error(

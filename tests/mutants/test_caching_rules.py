@@ -1142,3 +1142,79 @@ def test_the_timetable_looks_back_to_its_last_look_however_long_ago():
     old = {"token": "t", "next": None, "until": later - 1}
     schedule.catch_up({schedule.STATE_KEY: old}, later)
     assert table.asked[2][0].timestamp() == later - schedule.window_seconds()
+
+
+def _asked_for_versions(monkeypatch) -> list[str]:
+    """Tag versions read from now on (not CHANGES, not the timetable's keys)."""
+    asked: list[str] = []
+    real = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(
+            key
+            for key in keys
+            if key.startswith("version:")
+            and key != versions.CHANGES_KEY
+            and key not in schedule.KEYS
+        )
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    return asked
+
+
+def test_a_fresh_copy_is_checked_with_remembered_versions_until_something_changes(
+    monkeypatch,
+):
+    _counting("a", "b", "c")(_get())
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"  # read, remembered
+    asked = _asked_for_versions(monkeypatch)
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"
+    assert asked == []
+    invalidate_now(["b"])
+    assert pages.fresh_copy_response(_get()) is None
+    assert set(asked) == {"version:site", "version:a", "version:b", "version:c"}
+
+
+def test_a_reader_in_the_middle_of_a_renewal_does_not_keep_the_old_versions(
+    monkeypatch,
+):
+    _counting("a")(_get())
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"
+    real = cache.set_many
+
+    def set_many(data, *args, **kwargs):
+        # The change marker is written first; a reader comes before the tags.
+        real({versions.CHANGES_KEY: data[versions.CHANGES_KEY]}, *args, **kwargs)
+        assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    invalidate_now(["a"])
+    monkeypatch.undo()
+    assert pages.fresh_copy_response(_get()) is None
+
+
+def test_a_copy_made_with_a_version_made_afresh_is_a_hit_everywhere(monkeypatch):
+    page = _counting("a")
+    page(_get())
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"  # remembered
+    # The version and the copy are evicted; the page is stored again with a
+    # version made afresh (as another process would).
+    cache.delete("version:a")
+    cache.delete(_key())
+    assert page(_get())["X-Cache"] == "miss"
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"
+    asked = _asked_for_versions(monkeypatch)
+    assert pages.fresh_copy_response(_get())["X-Cache"] == "hit"
+    assert asked == []  # the new version is the one remembered now
+
+
+def test_the_versions_a_process_remembers_are_bounded(monkeypatch):
+    monkeypatch.setattr(versions, "_SEEN_AT_MOST", 3)
+    versions.changes_version()
+    versions.read_versions(["a", "b", "c", "d"])
+    versions.still_current({"a": "?", "b": "?", "c": "?"}, None)
+    versions.still_current({"d": "?"}, None)
+    assert len(versions._seen[1]) <= 3
+    assert versions._seen[0] == versions.changes_version()
