@@ -140,7 +140,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         # Annotated before ordering: the queue is ordered by its rank.
-        return Comment.objects.queue_order().annotate(open_report_count=_open_reports())
+        return (
+            Comment.objects.with_article()
+            .queue_order()
+            .annotate(open_report_count=_open_reports())
+        )
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return list(Comment.objects.queue_order().query.order_by)

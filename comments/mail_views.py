@@ -73,9 +73,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
     if subscriber is None:
         # Addresses that never asked for mail (moderators) may unsubscribe too.
-        subscriber, _ = Subscriber.objects.get_or_create(
-            email__iexact=email, defaults={"email": email}
-        )
+        subscriber = subscriber_for(email, create=True)
     Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
         unsubscribed_at=timezone.now()
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .querysets import CommentQuerySet
@@ -46,7 +47,11 @@ class Comment(models.Model):
         POST_MODERATION = "post-moderation", "Post-moderation"
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        # Served by comments_article_status_idx, which begins with it.
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self",
@@ -55,6 +60,8 @@ class Comment(models.Model):
         # A removed comment's replies stay, as comments of their own.
         on_delete=models.SET_NULL,
         related_name="replies",
+        # Served by comments_parent_status_idx, which begins with it.
+        db_index=False,
         help_text="The comment this one answers. Replies are one level deep.",
     )
     user = models.ForeignKey(
@@ -70,12 +77,8 @@ class Comment(models.Model):
         "e-mail", blank=True, help_text="Never shown to readers."
     )
     body = models.TextField(help_text="Plain text; shown exactly as written.")
-    body_digest = models.CharField(
-        max_length=64, editable=False, db_index=True, default=""
-    )
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.PENDING, db_index=True
-    )
+    body_digest = models.CharField(max_length=64, editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     rule = models.CharField(
         max_length=20,
         choices=Rule,
@@ -130,10 +133,17 @@ class Comment(models.Model):
                 fields=["parent", "status", "created_at"],
                 name="comments_parent_status_idx",
             ),
-            # "Has this address an approved comment?" (first-time rule, privacy).
+            # "Has this address an approved comment?" (first-time rule, privacy),
+            # whatever the case it was typed in (querysets.same_email).
             models.Index(
-                fields=["author_email", "status"], name="comments_email_status_idx"
+                Lower("author_email"), "status", name="comments_email_status_idx"
             ),
+            # The same words posted lately (duplicate rules). Plain indexes
+            # here and below: a field's db_index would add a second one for
+            # LIKE on PostgreSQL, which no query makes.
+            models.Index(fields=["body_digest"], name="comments_body_digest_idx"),
+            # The moderation queue and its counts.
+            models.Index(fields=["status"], name="comments_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -280,6 +290,10 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["email"]
+        indexes = [
+            # Addresses are looked up whatever their case (querysets.same_email).
+            models.Index(Lower("email"), name="comments_subscriber_email_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -22,6 +22,7 @@ from . import notifications
 from .abuse import address_group
 from .models import Ban, BlockedWord, Comment, Report, Subscriber, body_digest
 from .policy import moderation_for
+from .querysets import same_email
 from .text import count_links, matching_text
 
 Status, Rule = Comment.Status, Comment.Rule
@@ -87,7 +88,7 @@ def is_trusted(
         proven_email or ""  # pragma: no mutate
     ).lower() or (
         Subscriber.objects.filter(
-            email__iexact=email, confirmed_at__isnull=False
+            same_email("email", email), confirmed_at__isnull=False
         ).exists()
     )
     return proven and approved.by_email(email).exists()
@@ -110,16 +111,18 @@ def judge(
             Rule.BAN,
             f"{ban.get_kind_display()} is banned: {ban.value}",
         )
-    since = timezone.now() - DUPLICATE_WINDOW
-    copies = Comment.objects.filter(
-        body_digest=body_digest(body), created_at__gte=since
-    ).exclude(status__in=[Status.REJECTED, Status.SPAM])
+    copies = Comment.objects.filter(body_digest=body_digest(body)).exclude(
+        status__in=[Status.REJECTED, Status.SPAM]
+    )
     if email:
-        copies = copies.exclude(author_email__iexact=email)
+        copies = copies.exclude(same_email("author_email", email))
     if user is not None and user.is_authenticated:
         copies = copies.exclude(user=user)
     # Short replies ("Agreed.", "Thank you!") are often the same by chance.
-    if len(matching_text(body)) >= DUPLICATE_MIN_CHARS and copies.exists():
+    if (
+        len(matching_text(body)) >= DUPLICATE_MIN_CHARS
+        and copies.newest_since(timezone.now() - DUPLICATE_WINDOW) is not None
+    ):
         return Verdict(
             Status.PENDING,
             Rule.DUPLICATE,

@@ -33,9 +33,7 @@ def _enqueue_on_commit(send: Callable, *args: int | str) -> None:
 def _subscribe(comment: Comment) -> None:
     """Record the commenter's address; ask a guest to confirm it, once."""
     email = tasks.normalised(comment.author_email)
-    subscriber, _ = Subscriber.objects.get_or_create(
-        email__iexact=email, defaults={"email": email}
-    )
+    subscriber = tasks.subscriber_for(email, create=True)
     unconfirmed = Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True)
     now = timezone.now()
     if comment.user_id is not None:

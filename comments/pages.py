@@ -60,9 +60,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         category_tag(category_id),
     )
     comment = get_object_or_404(
-        Comment.objects.visible()
-        .filter(parent__isnull=True)
-        .select_related("article__category"),
+        Comment.objects.visible().filter(parent__isnull=True).with_article(),
         pk=pk,
     )
     article = comment.article

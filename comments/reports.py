@@ -34,9 +34,7 @@ def reporter_key(request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.shown().select_related("article__category"), pk=pk
-    )
+    comment = get_object_or_404(Comment.objects.shown().with_article(), pk=pk)
     if not comment.article.is_public:
         return render(request, "404.html", status=404)
     context = {"comment": comment, "article": comment.article}

@@ -24,6 +24,7 @@ from django.utils.timesince import timesince
 from newsroom.site import site_root_outside_request
 
 from .models import Comment, Subscriber
+from .querysets import same_email
 from .signing import email_token
 
 logger = logging.getLogger(__name__)
@@ -45,11 +46,15 @@ def normalised(email: str) -> str:
     return email.strip().lower()
 
 
-def subscriber_for(email: str) -> Subscriber | None:
+def subscriber_for(email: str, *, create: bool = False) -> Subscriber | None:
+    """The subscriber with this address in any case; made (in lower case) if asked."""
     email = normalised(email)
     if not email:
         return None
-    return Subscriber.objects.filter(email__iexact=email).first()
+    found = Subscriber.objects.filter(same_email("email", email)).first()
+    if found is None and create:
+        found, _ = Subscriber.objects.get_or_create(email=email)
+    return found
 
 
 def may_mail(email: str) -> bool:
@@ -166,11 +171,7 @@ def send_confirmation(email: str) -> bool:
 @task
 def send_decision(comment_id: int) -> bool:
     """Tell a commenter what became of their held comment."""
-    comment = (
-        Comment.objects.select_related("article__category")
-        .filter(pk=comment_id)
-        .first()
-    )
+    comment = Comment.objects.with_article().filter(pk=comment_id).first()
     if comment is None:
         return False
     to = author_address(comment)
@@ -194,7 +195,8 @@ def send_reply_notice(reply_id: int) -> bool:
     """Tell a commenter that someone answered them."""
     reply = (
         Comment.objects.visible()
-        .select_related("article__category", "parent")
+        .with_article()
+        .select_related("parent")
         .filter(pk=reply_id)
         .first()
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from .abuse import address_group, client_ip, rate_limited, request_origin_verdic
 from .forms import CommentForm
 from .models import Comment, body_digest
 from .moderation import judge
+from .querysets import same_email
 from .signing import (
     COMMENTER_COOKIE,
     comment_from_posted_token,
@@ -140,12 +142,7 @@ def post_comment(request: HttpRequest, article_pk: int) -> HttpResponse:
             "Comments are posted with the form at the end of each article.",
             headers={"Allow": "POST"},
         )
-    article = (
-        Article.objects.published()
-        .select_related("category")
-        .filter(pk=article_pk)
-        .first()
-    )
+    article = Article.objects.for_article_page().filter(pk=article_pk).first()
     if article is None:
         return _refuse(
             request, None, 404, "There is no published article to comment on here."
@@ -290,20 +287,12 @@ def _store(request, article, form, root, name, email, address) -> Comment:
         body = form.cleaned_data["body"]
         earlier = (
             Comment.objects.filter(
-                article=article,
-                parent=root,
-                body_digest=body_digest(body),
-                created_at__gte=timezone.now() - OWN_DUPLICATE_WINDOW,
+                article=article, parent=root, body_digest=body_digest(body)
             )
             .filter(
-                **(
-                    {"user": form.user}
-                    if form.user
-                    else {"author_email__iexact": email}
-                )
+                Q(user=form.user) if form.user else same_email("author_email", email)
             )
-            .order_by("-id")
-            .first()
+            .newest_since(timezone.now() - OWN_DUPLICATE_WINDOW)
         )
         if earlier is not None:
             return earlier
@@ -340,9 +329,7 @@ def posted(request: HttpRequest, token: str) -> HttpResponse:
     comment_id = comment_from_posted_token(token)
     if comment_id is None:
         raise Http404("This link has expired.")
-    comment = get_object_or_404(
-        Comment.objects.select_related("article__category"), pk=comment_id
-    )
+    comment = get_object_or_404(Comment.objects.with_article(), pk=comment_id)
     return render(
         request,
         "comments/posted.html",
@@ -371,9 +358,7 @@ def session(request: HttpRequest) -> JsonResponse:
 @require_GET
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """A reply form of its own, for readers without JavaScript."""
-    parent = get_object_or_404(
-        Comment.objects.shown().select_related("article__category"), pk=pk
-    )
+    parent = get_object_or_404(Comment.objects.shown().with_article(), pk=pk)
     article = parent.article
     if not article.is_public:
         raise Http404("No such comment.")

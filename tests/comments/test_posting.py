@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
 from tests.comments.posting import as_returning_commenter, post_comment
@@ -129,6 +132,16 @@ def test_double_submit_stores_one_comment(anon):
     second = post_comment(anon, article, body="Only  once.")
     assert first.status_code == second.status_code == 303
     assert Comment.objects.count() == 1
+
+
+def test_the_same_words_after_ten_minutes_are_a_new_comment(anon):
+    article = make_article()
+    post_comment(anon, article, body="Still true.")
+    Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    post_comment(anon, article, body="Still true.")
+    assert Comment.objects.count() == 2
+    post_comment(anon, article, body="Still true.")  # the second click, now
+    assert Comment.objects.count() == 2
 
 
 def test_reply_form_page_works_without_javascript(anon):

@@ -134,6 +134,19 @@ def test_the_same_text_from_someone_else_is_held_as_duplicate(anon, settings):
     assert (copy.status, copy.rule) == ("pending", "duplicate")
 
 
+def test_the_same_text_from_someone_else_over_a_day_ago_is_no_duplicate(anon, settings):
+    settings.NEWSROOM_COMMENT_MODERATION = "post"
+    words = "Buy cheap watches now, the best prices in town"
+    old = make_comment(make_article(), body=words, author_email="a@example.com")
+    Comment.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+    fresh = _posted(anon, make_article(), body=words, author_email="b@example.com")
+    assert fresh.status == "approved"
+    third = _posted(anon, make_article(), body=words, author_email="c@example.com")
+    assert (third.status, third.rule) == ("pending", "duplicate")
+
+
 @pytest.mark.parametrize(
     ("kind", "value", "fields"),
     [
