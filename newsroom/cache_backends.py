@@ -100,9 +100,12 @@ _MISSING = object()
 # An entry file: its expiry (seconds since the epoch) as a double, then the pickle.
 _EXPIRY = struct.Struct("<d")
 _LOCK_FILES = 64
-# Every this many writes (at most a tenth of MAX_ENTRIES), a process checks
-# the folder's size: it stays within a tenth over MAX_ENTRIES.
-_CULL_EVERY = 100
+# Entries are spread evenly over this many folders by their key's hash, so
+# each keeps at most its share of MAX_ENTRIES. Every this many writes, a
+# process checks the folder it just wrote to: a look at one folder (a few
+# hundred files at most), never a pause to read the whole cache.
+_FOLDERS = 256
+_CULL_EVERY = 10
 # File names worked out and remembered per process, at most.
 _KNOWN_PATHS = 10_000
 
@@ -166,8 +169,8 @@ class _FileStore(BaseCache):
                 os.remove(temporary)
             raise
         self._writes += 1
-        if self._writes % max(1, min(_CULL_EVERY, self._max_entries // 10)) == 0:
-            self._cull()
+        if self._writes % _CULL_EVERY == 0:
+            self._cull(folder)
 
     def _expiry(self, timeout: Any) -> float:
         expiry = self.get_backend_timeout(timeout)
@@ -196,19 +199,25 @@ class _FileStore(BaseCache):
                     ]
         return found
 
-    def _cull(self) -> None:
-        """Over MAX_ENTRIES: drop what has expired, then the oldest files."""
-        entries = self._entries()
-        if len(entries) <= self._max_entries:
+    def _cull(self, folder: str) -> None:
+        """A folder over its share of MAX_ENTRIES: drop what has expired, then the oldest."""
+        share = max(1, self._max_entries // _FOLDERS)
+        try:
+            entries = [f for f in os.scandir(folder) if f.name.endswith(".entry")]
+        except FileNotFoundError:
+            return
+        if len(entries) <= share:
             return
         kept = []
+        now = time.time()
         for entry in entries:
-            if self._read(entry.path)[0] is _MISSING:
+            # The expiry is the file's first bytes: no entry is unpickled here.
+            if _expiry_of(entry.path) < now:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(entry.path)
             else:
                 kept.append(entry)
-        excess = len(kept) - self._max_entries * 9 // 10
+        excess = len(kept) - share * 9 // 10
         if excess > 0:
             kept.sort(key=_written_at)
             for entry in kept[:excess]:
@@ -266,6 +275,16 @@ class _FileStore(BaseCache):
             for folder in os.scandir(self._dir):
                 if folder.is_dir() and folder.name != "locks":
                     shutil.rmtree(folder.path, ignore_errors=True)
+
+
+def _expiry_of(path: str) -> float:
+    """When the entry in ``path`` expires; 0 for one that is not ours or half written."""
+    try:
+        with open(path, "rb", buffering=0) as entry:
+            (expiry,) = _EXPIRY.unpack(entry.read(_EXPIRY.size))
+    except (FileNotFoundError, struct.error):
+        return 0.0
+    return expiry
 
 
 def _written_at(entry: os.DirEntry) -> float:

@@ -84,7 +84,13 @@ def cache_backend(redis_url: str) -> str:
 
 
 def caches(
-    backend: str, *, redis_url: str, folder: Path, prefix: str, timeout_ms: int
+    backend: str,
+    *,
+    redis_url: str,
+    folder: Path,
+    prefix: str,
+    timeout_ms: int,
+    max_files: int = 50_000,
 ) -> dict:
     """CACHES: every entry bounded in lifetime and size (newsroom/cache_backends.py)."""
     options = {
@@ -99,7 +105,7 @@ def caches(
         "files": {
             "BACKEND": "newsroom.cache_backends.FileCache",
             "LOCATION": str(folder),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": max_files},
         },
         "memory": {
             "BACKEND": "newsroom.cache_backends.LocMemCache",

@@ -159,12 +159,16 @@ NEWSROOM_CACHE_MAX_SECONDS = env_int("NEWSROOM_CACHE_MAX_SECONDS", 60 * 60 * 24)
 NEWSROOM_CACHE_MAX_ENTRY_BYTES = env_int(
     "NEWSROOM_CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024
 )
+# How many entries the file cache keeps (pages, fragments, tag versions); over
+# it, expired entries and then the oldest are removed.
+NEWSROOM_CACHE_MAX_FILES = env_int("NEWSROOM_CACHE_MAX_FILES", 50_000)
 CACHES = services.caches(
     NEWSROOM_CACHE_BACKEND,
     redis_url=REDIS_URL,
     folder=NEWSROOM_CACHE_DIR,
     prefix=NEWSROOM_CACHE_PREFIX,
     timeout_ms=NEWSROOM_CACHE_TIMEOUT_MS,
+    max_files=NEWSROOM_CACHE_MAX_FILES,
 )
 
 # Sessions live in the database, shared by every app server (Django's default,

@@ -7,6 +7,7 @@ threads: several processes race here, forked from this one.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 
 import pytest
@@ -14,6 +15,7 @@ import time_machine
 from django.core.cache import caches
 from django.test import Client
 
+from newsroom import cache_backends
 from newsroom.cache_backends import FileCache
 from tests.factories import make_article
 
@@ -72,11 +74,36 @@ def test_entries_expire_and_keep_their_expiry_when_counted(files):
         assert files.touch("missing") is False
 
 
-def test_a_folder_over_its_size_is_culled_to_below_it(files):
-    for n in range(120):
+def test_the_cache_is_culled_to_its_size_one_folder_at_a_time(folder, monkeypatch):
+    monkeypatch.setattr(cache_backends, "_CULL_EVERY", 1)
+    files = FileCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": 1024}})
+    for n in range(3000):
         files.set(f"entry-{n}", n, 60)
-    assert len(files._entries()) <= 55  # checked every fifth write
-    assert files.get("entry-119") == 119  # the newest are kept
+    assert 500 < len(files._entries()) <= 1024  # at most 4 in each of 256 folders
+    assert files.get("entry-2999") == 2999  # the newest are kept
+
+
+def test_culling_drops_expired_entries_first_and_unpickles_none(folder, monkeypatch):
+    roomy = FileCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": 10**6}})
+    with time_machine.travel(1_000_000, tick=False) as clock:
+        roomy.set("old-but-live", 1, 3600)
+        clock.shift(10)
+        for n in range(3000):
+            roomy.set(f"lapsed-{n}", 2, 1)
+        clock.shift(5)
+        tight = FileCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": 256 * 3}})
+        here = os.path.dirname(tight._path("old-but-live", None))
+        assert len(os.listdir(here)) > 3  # over its share of three
+
+        def unpickled(*args, **kwargs):
+            raise AssertionError("an entry was unpickled to be culled")
+
+        monkeypatch.setattr(cache_backends.pickle, "loads", unpickled)
+        tight._cull(here)
+        monkeypatch.undo()
+        # The oldest entry is live: only the expired ones went.
+        assert os.listdir(here) == [os.path.basename(tight._path("old-but-live", None))]
+        assert tight.get("old-but-live") == 1
 
 
 def _take_the_lock(folder: str, start: float) -> bool:
