@@ -126,6 +126,8 @@ def configure_django(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     os.environ["NEWSROOM_STRICT_FETCH"] = "0"
+    # The test client speaks plain HTTP: no redirect to https.
+    os.environ["NEWSROOM_HTTPS"] = "0"
 
     import django
     from django.conf import settings

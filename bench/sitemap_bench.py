@@ -55,6 +55,8 @@ def configure(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     os.environ.pop("REDIS_URL", None)
+    # The test client speaks plain HTTP: no redirect to https.
+    os.environ["NEWSROOM_HTTPS"] = "0"
 
     import django
 
