@@ -105,7 +105,7 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]
     if not name.replace("_", "").isalnum():
         raise SystemExit("--pg-database must be letters, digits and underscores.")
     with _pg_admin(args.pg_admin_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     base = args.pg_admin_url.rsplit("/", 1)[0]
 
@@ -114,7 +114,7 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]
 
         connections.close_all()
         with _pg_admin(args.pg_admin_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return f"{base}/{name}", drop
 

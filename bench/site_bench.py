@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import site_load, site_report  # noqa: E402
+from bench import site_load, site_render, site_report  # noqa: E402
 from bench.site_after_edit import readers_after_edit  # noqa: E402
 from bench.site_options import DATABASES, FORWARDED, PEER_SCRIPT_ENV, parse_args  # noqa: E402
 from bench.site_pages import LABELS, PAGE_KINDS  # noqa: E402
@@ -267,6 +267,7 @@ def measure(args, env: dict[str, str], scratch: Path) -> dict:
         kind: {"rendered": c.span(c.rendered), "cached": c.span(c.cached)}
         for kind, c in counts.items()
     }
+    render = site_render.render_times(addresses, "127.0.0.1", args.render_rounds)
     rows, memory, burst = [], {}, None
     uncached = dict(pair.split("=", 1) for pair in args.uncached_env)
     for name, extra in (("cached", {}), ("uncached", uncached)):
@@ -295,7 +296,13 @@ def measure(args, env: dict[str, str], scratch: Path) -> dict:
         rows += nginx["rows"]
         memory["nginx"] = nginx["memory"]
     _add_ratios(rows)
-    result = {"rows": rows, "queries": queries, "memory": memory, "burst": burst}
+    result = {
+        "rows": rows,
+        "queries": queries,
+        "render": render,
+        "memory": memory,
+        "burst": burst,
+    }
     site_report.print_database(result, args)
     return result
 

@@ -93,6 +93,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--readers", type=int, default=100, help="readers at once after an edit"
     )
     load.add_argument(
+        "--render-rounds",
+        type=int,
+        default=5,
+        help="in-process renders of each address with the page cache off",
+    )
+    load.add_argument(
         "--uncached-env",
         action="append",
         metavar="NAME=VALUE",

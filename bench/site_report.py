@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.site_pages import LABELS
+from bench.site_render import print_render_times
 
 
 def print_fill(report) -> None:
@@ -178,6 +179,7 @@ def print_database(result: dict, args) -> None:
     print("\nQueries per request (rendered / from the page cache):")
     for kind, counted in result["queries"].items():
         print(f"  {LABELS[kind]:<22} {counted['rendered']:>6} / {counted['cached']}")
+    print_render_times(result.get("render") or {}, LABELS)
     print("\nWorker memory after the runs (resident, MB):")
     for server, found in result["memory"].items():
         shown = ", ".join(f"{name} {mb:.0f}" for name, mb in found.items())

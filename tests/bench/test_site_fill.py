@@ -9,6 +9,8 @@ from articles.models import Article, ArticleTable, Author, Category, FaqItem, Se
 from articles.search import indexed_article_ids
 from bench.site_derived import check_derived
 from bench.site_fill import fill
+from bench.site_pages import PAGE_KINDS, choose
+from bench.site_render import render_times
 from comments.models import Comment, body_digest
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,15 @@ def test_the_same_seed_gives_the_same_archive(report):
         model.objects.all().delete()
     fill(ARTICLES, COMMENTS, stream=None)
     assert snapshot() == first
+
+
+def test_render_times_cover_every_page_kind_with_the_page_cache_off(report):
+    addresses = choose(3)
+    times = render_times(addresses, "testserver", rounds=2)
+    assert set(times) == set(PAGE_KINDS)
+    for kind, row in times.items():
+        assert row["statuses"] == [200], kind
+        assert row["requests"] == 3 * len(addresses.pages[kind])
+        assert 0 < row["stored_ms"] <= row["stored_p95_ms"]
+    # Assembled from stored fragments: the article reads its own row only.
+    assert times["article"]["queries"] == 1
