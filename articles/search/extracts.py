@@ -15,7 +15,9 @@ a phrase only where its words stand together, as SQLite marks extracts.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
 from itertools import islice
 
@@ -227,16 +229,21 @@ def best_extract(marked: str, is_cut: bool = False) -> str:
 # "porter" tokenizer uses Porter's original algorithm, PostgreSQL's "english"
 # configuration the Snowball English stemmer (Porter's later revision).
 TITLE_STEMMERS = ("porter", "english")
-_stemmers: dict[str, snowballstemmer.stemmer] = {}
+# A stemmer keeps state while it works: one per thread (gunicorn's threads).
+_stemmers = threading.local()
 
 
 def _stem(word: str, algorithm: str) -> str:
-    stemmer = _stemmers.get(algorithm)
+    stemmer = getattr(_stemmers, algorithm, None)
     if stemmer is None:
-        stemmer = _stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+        stemmer = snowballstemmer.stemmer(algorithm)
+        setattr(_stemmers, algorithm, stemmer)
     return stemmer.stemWord(word)
 
 
+# Titles share most of their words: each word is worked out once per process
+# (stemming in Python was a tenth of a search page).
+@functools.lru_cache(maxsize=50_000)
 def index_form(word: str, stemming: str = "porter") -> str:
     """``word`` as the index holds it: lower-case and stemmed.
 
