@@ -20,11 +20,7 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 try:
@@ -142,34 +138,64 @@ def respond(
 
     ``ages`` are the max-age for browsers and the s-maxage for shared caches.
     A stale copy (served while another request renders) is not to be kept.
+    Every hit passes here: the headers are written out directly, as Django's
+    ``patch_*`` helpers would write them on a response that has none.
     """
+    meta = request.META
     body, coding = body_for(
         copy,
-        request.META.get(
+        meta.get(
             "HTTP_ACCEPT_ENCODING",
             "",  # pragma: no mutate
         ),
     )
+    if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
+        return _conditional(request, copy, body, coding, outcome, ages)
+    return _from_copy(copy, body, coding, outcome, ages)
+
+
+def _from_copy(
+    copy: dict, body: bytes, coding: str | None, outcome: str, ages: tuple[int, int]
+) -> HttpResponse:
     response = HttpResponse(body, status=copy["status"])
-    response["Content-Length"] = len(body)
+    headers = response.headers
+    headers["Content-Length"] = str(len(body))
     for name, value in copy["headers"].items():
-        response[name] = value
+        headers[name] = value
     if coding is not None:
-        response["Content-Encoding"] = coding
-    patch_vary_headers(response, ("Accept-Encoding",))
-    response["ETag"] = copy["etag"]
-    response["Last-Modified"] = http_date(copy["modified"])
+        headers["Content-Encoding"] = coding
+    headers["Vary"] = "Accept-Encoding"
+    headers["ETag"] = copy["etag"]
+    headers["Last-Modified"] = http_date(copy["modified"])
     tags = sorted(copy["tags"])
-    response["Surrogate-Key"] = " ".join(tags)
-    response["Cache-Tag"] = ",".join(tags)
-    browser, shared = ages if outcome != "stale" else (0, 0)
-    patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
-    if outcome != "stale":
-        patch_cache_control(
-            response, stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS
+    headers["Surrogate-Key"] = " ".join(tags)
+    headers["Cache-Tag"] = ",".join(tags)
+    if outcome == "stale":
+        headers["Cache-Control"] = "public, max-age=0, s-maxage=0"
+    else:
+        browser, shared = ages
+        headers["Cache-Control"] = (
+            f"public, max-age={browser}, s-maxage={shared}, "
+            f"stale-while-revalidate={settings.NEWSROOM_PAGE_STALE_SECONDS}"
         )
+    headers["X-Cache"] = outcome
+    return response
+
+
+def _conditional(
+    request: HttpRequest,
+    copy: dict,
+    body: bytes,
+    coding: str | None,
+    outcome: str,
+    ages: tuple[int, int],
+) -> HttpResponse:
+    """A 304 when the client's copy is this one (ETag or Last-Modified)."""
     response = get_conditional_response(
-        request, etag=copy["etag"], last_modified=copy["modified"], response=response
+        request,
+        etag=copy["etag"],
+        last_modified=copy["modified"],
+        response=_from_copy(copy, body, coding, outcome, ages),
     )
     response["X-Cache"] = outcome
     return response
