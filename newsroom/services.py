@@ -90,7 +90,7 @@ def caches(
     folder: Path,
     prefix: str,
     timeout_ms: int,
-    max_files: int = 50_000,
+    max_files: int,
 ) -> dict:
     """CACHES: every entry bounded in lifetime and size (newsroom/cache_backends.py)."""
     options = {

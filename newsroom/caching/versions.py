@@ -77,12 +77,6 @@ def read_versions(tags: Iterable[str]) -> dict[str, str] | None:
     return {keys[key]: version for key, version in found.items()}
 
 
-def current_versions(tags: Iterable[str]) -> dict[str, str]:
-    """The versions of ``tags`` as they are now; missing ones are left out."""
-    keys = {version_key(tag): tag for tag in tags}
-    return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
-
-
 # What this process read last: CHANGES's value, and the tag versions read
 # under it (at most _SEEN_AT_MOST of them, then it starts afresh).
 _seen: tuple[object, dict[str, str]] = (None, {})
@@ -95,7 +89,7 @@ def still_current(versions: dict[str, str], changes: object) -> bool:
     ``changes`` is the value of ``CHANGES_KEY`` just read (None: not read).
     While it is the value under which this process last read these tags, no
     renewal has ended since, and the tags are not read again; otherwise they
-    are, with ``CHANGES`` before them, and remembered.
+    are (``current_versions``).
     """
     seen_changes, seen = _seen
     if (
@@ -104,10 +98,11 @@ def still_current(versions: dict[str, str], changes: object) -> bool:
         and all(seen.get(tag) == version for tag, version in versions.items())
     ):
         return True
-    return _read_and_remember(list(versions)) == versions
+    return current_versions(versions) == versions
 
 
-def _read_and_remember(tags: list[str]) -> dict[str, str]:
+def current_versions(tags: Iterable[str]) -> dict[str, str]:
+    """The versions of ``tags`` as they are now (missing ones left out), remembered."""
     global _seen
     keys = {version_key(tag): tag for tag in tags}
     # CHANGES first: a renewal that ends after it was read changes it again.
